@@ -1,0 +1,12 @@
+export { createKafka } from './kafka-client.js';
+export {
+  createJsonLogger,
+  type JsonLoggerOptions,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+} from './logger.js';
+export { type HealthReport, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
+export { CommonEnv, formatEnvError, KafkaEnv, parseEnv, port } from './service-env.js';
+export { onShutdownSignal } from './shutdown.js';
