@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { MAX_UPLINK_PAYLOAD_BYTES } from '@terrapulse/contracts';
 import mqtt from 'mqtt';
 import type { RunnerConfig, RunnerPaths } from '../config.js';
 import { ensureDebianPackages } from '../debian-packages.js';
@@ -17,8 +18,12 @@ const PLUGIN_CANDIDATES = [
   '/usr/local/lib/mosquitto_dynamic_security.so',
 ];
 
-/** Largest MQTT packet the broker accepts; a SenML pack of 100 records fits with room. */
-export const MQTT_MAX_PACKET_BYTES = 256 * 1024;
+/**
+ * Largest MQTT packet the broker accepts: the contract's payload limit plus
+ * room for the topic and MQTT 5 properties, so oversized uplinks are refused
+ * at the broker before they cost anything downstream.
+ */
+export const MQTT_MAX_PACKET_BYTES = MAX_UPLINK_PAYLOAD_BYTES + 2048;
 
 export class MosquittoServer implements NativeServer {
   readonly name = 'mosquitto';
