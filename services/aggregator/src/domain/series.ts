@@ -1,0 +1,168 @@
+/**
+ * The open windows of one series, per window kind, and the consumption chain that links them.
+ *
+ * A window is opened by its first reading, so every open window holds at least one reading.
+ * The chain of a window starts at the last reading of the open window just before it or,
+ * when that one has been evicted, at the carry: the last reading of the most recent evicted
+ * window of that kind.
+ */
+
+import { DEFAULT_RESET_RATIO } from './consumption.js';
+import type { Aggregate, Domain, MetricKind, TimedValue, WindowKind } from './types.js';
+import type { WindowBounds, WindowCalendar } from './window-bounds.js';
+import { type AddOutcome, type WindowSnapshot, WindowState } from './window-state.js';
+
+/** What identifies and describes a series, taken from its first reading. */
+export type SeriesMeta = {
+  readonly deviceId: string;
+  readonly tenant: string;
+  readonly site: string;
+  readonly domain: Domain;
+  readonly metric: string;
+  readonly kind: MetricKind;
+  readonly unit: string;
+  readonly dims: Readonly<Record<string, string>>;
+};
+
+type Lane = { readonly open: WindowState[]; carry: TimedValue | undefined };
+
+export type LaneSnapshot = { window: WindowKind; carry?: TimedValue; open: WindowSnapshot[] };
+
+export type SeriesSnapshot = { key: string; meta: SeriesMeta; timeZone: string; lanes: LaneSnapshot[] };
+
+export class Series {
+  readonly key: string;
+  readonly meta: SeriesMeta;
+  readonly calendar: WindowCalendar;
+  readonly #resetRatio: number;
+  readonly #lanes = new Map<WindowKind, Lane>();
+
+  constructor(key: string, meta: SeriesMeta, calendar: WindowCalendar, resetRatio = DEFAULT_RESET_RATIO) {
+    this.key = key;
+    this.meta = meta;
+    this.calendar = calendar;
+    this.#resetRatio = resetRatio;
+  }
+
+  get openWindowCount(): number {
+    let count = 0;
+    for (const lane of this.#lanes.values()) count += lane.open.length;
+    return count;
+  }
+
+  /** Earliest `end` among open windows, or Infinity. */
+  get earliestEnd(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes.values()) earliest = Math.min(earliest, lane.open[0]?.end ?? earliest);
+    return earliest;
+  }
+
+  /** Earliest `start` among open windows, or Infinity. */
+  get earliestStart(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes.values()) earliest = Math.min(earliest, lane.open[0]?.start ?? earliest);
+    return earliest;
+  }
+
+  /** Adds a reading to the window of `kind` with `bounds`, opening it if needed. */
+  add(
+    kind: WindowKind,
+    bounds: WindowBounds,
+    ts: number,
+    value: number,
+  ): { window: WindowState; outcome: AddOutcome; opened: boolean } {
+    const open = this.lane(kind).open;
+    let index = open.length;
+    while (index > 0 && (open[index - 1]?.start ?? 0) >= bounds.start) index--;
+    const existing = open[index];
+    if (existing !== undefined && existing.start === bounds.start) {
+      return { window: existing, outcome: existing.add(ts, value), opened: false };
+    }
+    const window = new WindowState(bounds.start, bounds.end);
+    window.add(ts, value);
+    open.splice(index, 0, window);
+    return { window, outcome: 'added', opened: true };
+  }
+
+  /** The open window of `kind` right after `window`, whose chain starts in `window`. */
+  next(kind: WindowKind, window: WindowState): WindowState | undefined {
+    const open = this.lane(kind).open;
+    return open[open.indexOf(window) + 1];
+  }
+
+  aggregate(kind: WindowKind, window: WindowState, computedAt: number): Aggregate {
+    const stats = window.stats();
+    const { meta } = this;
+    const aggregate: Aggregate = {
+      deviceId: meta.deviceId,
+      tenant: meta.tenant,
+      site: meta.site,
+      domain: meta.domain,
+      metric: meta.metric,
+      unit: meta.unit,
+      dims: meta.dims,
+      window: kind,
+      windowStart: window.start,
+      windowEnd: window.end,
+      ...stats,
+      timezone: this.calendar.timeZone,
+      computedAt,
+    };
+    if (meta.kind === 'cumulative_index') {
+      const result = window.consumption(this.chainStart(kind, window), this.#resetRatio);
+      aggregate.consumption = result.consumption;
+      aggregate.resets = result.resets;
+    }
+    return aggregate;
+  }
+
+  /** Evicts windows with `end <= endsBefore`, oldest first, and returns their final aggregates. */
+  evict(endsBefore: number, computedAt: number): Aggregate[] {
+    const closed: Aggregate[] = [];
+    for (const [kind, lane] of this.#lanes) {
+      while (lane.open[0] !== undefined && lane.open[0].end <= endsBefore) {
+        const window = lane.open[0];
+        closed.push(this.aggregate(kind, window, computedAt));
+        lane.open.shift();
+        const last = window.last;
+        if (last !== undefined && (lane.carry === undefined || last.ts > lane.carry.ts)) lane.carry = last;
+      }
+    }
+    return closed;
+  }
+
+  toSnapshot(): SeriesSnapshot {
+    const lanes: LaneSnapshot[] = [];
+    for (const [window, lane] of this.#lanes) {
+      const snapshot: LaneSnapshot = { window, open: lane.open.map((w) => w.toSnapshot()) };
+      if (lane.carry !== undefined) snapshot.carry = { ...lane.carry };
+      lanes.push(snapshot);
+    }
+    return { key: this.key, meta: this.meta, timeZone: this.calendar.timeZone, lanes };
+  }
+
+  /** Rebuilds the lanes of a fresh series from `lanes`. */
+  restoreLanes(lanes: readonly LaneSnapshot[]): void {
+    for (const snapshot of lanes) {
+      const lane = this.lane(snapshot.window);
+      lane.carry = snapshot.carry === undefined ? undefined : { ...snapshot.carry };
+      lane.open.push(...snapshot.open.map((w) => WindowState.fromSnapshot(w)));
+      lane.open.sort((a, b) => a.start - b.start);
+    }
+  }
+
+  private chainStart(kind: WindowKind, window: WindowState): TimedValue | undefined {
+    const lane = this.lane(kind);
+    const index = lane.open.indexOf(window);
+    return index > 0 ? lane.open[index - 1]?.last : lane.carry;
+  }
+
+  private lane(kind: WindowKind): Lane {
+    let lane = this.#lanes.get(kind);
+    if (lane === undefined) {
+      lane = { open: [], carry: undefined };
+      this.#lanes.set(kind, lane);
+    }
+    return lane;
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The open windows of every series one aggregator instance owns, and what to emit.
+ *
+ * Time. Lateness is judged per device: its watermark is the greatest event time it has sent
+ * minus `outOfOrdernessMs`. Devices keep their own clocks and upload schedules (a water meter
+ * that sends a day of hourly indexes at once, a gateway draining a backlog), so one device
+ * catching up must not make every other device's readings late. A window accepts readings
+ * until the watermark reaches `end + allowedLatenessMs`; then it is evicted and its final
+ * aggregate returned in `closed`. A reading for a window already closed is reported in
+ * `tooLate` and changes nothing, not even the consumption carry. Each window kind judges on
+ * its own, so a reading too late for its 15 min window still completes its day. A device that
+ * falls silent keeps its windows open: call `advanceWatermark()` from a processing-time
+ * timer to close them.
+ *
+ * Emission. `apply()` returns an aggregate for every window the reading changed, and for
+ * `cumulative_index` series also the next open window when the reading became the last of
+ * its own window, since the next window's consumption chain starts there. A duplicate changes
+ * nothing and emits nothing. Throttling is the caller's business; `closed` gives the final
+ * values to flush.
+ *
+ * Recovery (checkpoint + replay). Aggregates are deterministic functions of the readings a
+ * window holds plus its chain start, but a chain start may live in a window evicted long ago,
+ * so replaying only the open windows' readings is not enough, and replaying from further back
+ * would re-emit partial aggregates of windows that were already final. So the service
+ * checkpoints instead: it takes `snapshot()` (plain JSON: watermarks, open windows with their
+ * readings, carries) together with the input offsets it has processed, stores both durably,
+ * and only then commits those offsets. After a crash it calls `WindowStore.restore()` and
+ * consumes again from the checkpointed offsets. A partition replays in the same order, so
+ * the store goes through the same states and re-emits the same aggregates, which overwrite
+ * themselves downstream; readings already inside the snapshot (offsets recorded slightly
+ * behind it) are ignored as duplicates. Only windows closed by `advanceWatermark()`, which
+ * follows processing time, may close at a different point on replay. The snapshot stays
+ * small because only open windows and one carry per series and kind are kept.
+ */
+
+import { DEFAULT_RESET_RATIO } from './consumption.js';
+import { Series, type SeriesSnapshot } from './series.js';
+import { seriesKey } from './series-key.js';
+import type { Aggregate, NormalizedReading, WindowKind } from './types.js';
+import { WINDOW_KINDS } from './types.js';
+import { DEFAULT_TIME_ZONE, windowCalendar } from './window-bounds.js';
+
+export type WindowStoreOptions = {
+  /**
+   * IANA time zone windows are cut in, or a function choosing it from a series' first reading
+   * (per tenant). Resolved once per series. Default `Europe/Paris`.
+   */
+  timeZone?: string | ((reading: NormalizedReading) => string);
+  /** Window kinds to maintain. Default `['15m', '1h', '1d']`. */
+  windows?: readonly WindowKind[];
+  /** How long past its end a window still accepts readings, in watermark time. Default 1 h. */
+  allowedLatenessMs?: number;
+  /** Subtracted from a device's greatest event time to get its watermark. Default 0. */
+  outOfOrdernessMs?: number;
+  /** Fall ratio that separates a counter reset from a rebase, see `consumption.ts`. Default 0.5. */
+  resetRatio?: number;
+  /** Source of `computedAt`. Default `Date.now`. */
+  clock?: () => number;
+};
+
+export type ApplyResult = {
+  /** Aggregates to (re-)emit: the reading's windows that changed, then chain neighbours. */
+  updates: Aggregate[];
+  /** Final aggregates of the windows this reading's watermark closed. */
+  closed: Aggregate[];
+  /** Window kinds whose window had closed before the reading came: count as too_late. */
+  tooLate: WindowKind[];
+  /** Window kinds that already held a reading at this timestamp. */
+  duplicates: WindowKind[];
+  /** Set when the reading was ignored because its value or timestamp is not finite. */
+  rejected?: 'non_finite';
+};
+
+export type WindowStoreSnapshot = {
+  version: 1;
+  devices: { deviceId: string; watermark: number | null }[];
+  series: SeriesSnapshot[];
+};
+
+type Device = { watermark: number; earliestEnd: number; readonly series: Series[] };
+
+export class WindowStore {
+  readonly #timeZone: (reading: NormalizedReading) => string;
+  readonly #kinds: readonly WindowKind[];
+  readonly #lateness: number;
+  readonly #outOfOrderness: number;
+  readonly #resetRatio: number;
+  readonly #clock: () => number;
+  readonly #devices = new Map<string, Device>();
+  readonly #series = new Map<string, Series>();
+
+  /** @throws RangeError when `timeZone` is a string Intl does not know. */
+  constructor(options: WindowStoreOptions = {}) {
+    const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
+    if (typeof zone === 'string') windowCalendar(zone);
+    this.#timeZone = typeof zone === 'string' ? () => zone : zone;
+    this.#kinds = options.windows ?? WINDOW_KINDS;
+    this.#lateness = options.allowedLatenessMs ?? 3_600_000;
+    this.#outOfOrderness = options.outOfOrdernessMs ?? 0;
+    this.#resetRatio = options.resetRatio ?? DEFAULT_RESET_RATIO;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * Applies one reading to its windows of every kind. Never throws for a reading's content.
+   * @throws RangeError when the time zone chosen for a new series is unknown to Intl.
+   */
+  apply(reading: NormalizedReading): ApplyResult {
+    const result: ApplyResult = { updates: [], closed: [], tooLate: [], duplicates: [] };
+    if (!Number.isFinite(reading.ts) || !Number.isFinite(reading.value)) {
+      result.rejected = 'non_finite';
+      return result;
+    }
+    const device = this.device(reading.deviceId);
+    device.watermark = Math.max(device.watermark, reading.ts - this.#outOfOrderness);
+    const series = this.series(reading, device);
+    const computedAt = this.#clock();
+    const closesBefore = device.watermark - this.#lateness;
+    for (const kind of this.#kinds) {
+      const bounds = series.calendar.bounds(reading.ts, kind);
+      if (bounds.end <= closesBefore) {
+        result.tooLate.push(kind);
+        continue;
+      }
+      const { window, outcome, opened } = series.add(kind, bounds, reading.ts, reading.value);
+      if (outcome === 'duplicate') {
+        result.duplicates.push(kind);
+        continue;
+      }
+      if (opened) device.earliestEnd = Math.min(device.earliestEnd, window.end);
+      result.updates.push(series.aggregate(kind, window, computedAt));
+      const next = series.meta.kind === 'cumulative_index' ? series.next(kind, window) : undefined;
+      if (next !== undefined && window.last?.ts === reading.ts) {
+        result.updates.push(series.aggregate(kind, next, computedAt));
+      }
+    }
+    result.closed = this.closeDue(device, computedAt);
+    return result;
+  }
+
+  /**
+   * Raises every device's watermark to at least `watermark` and returns the final aggregates
+   * of the windows this closes. Drive it from processing time so that the windows of silent
+   * devices close too.
+   */
+  advanceWatermark(watermark: number): Aggregate[] {
+    const computedAt = this.#clock();
+    const closed: Aggregate[] = [];
+    for (const device of this.#devices.values()) {
+      device.watermark = Math.max(device.watermark, watermark);
+      closed.push(...this.closeDue(device, computedAt));
+    }
+    return closed;
+  }
+
+  /** Windows currently open, across every series. */
+  get openWindowCount(): number {
+    let count = 0;
+    for (const series of this.#series.values()) count += series.openWindowCount;
+    return count;
+  }
+
+  get seriesCount(): number {
+    return this.#series.size;
+  }
+
+  /** A device's watermark, or undefined if it never sent a reading. */
+  watermarkOf(deviceId: string): number | undefined {
+    return this.#devices.get(deviceId)?.watermark;
+  }
+
+  /** Start of the oldest open window, or undefined when none is open. */
+  oldestOpenWindowStart(): number | undefined {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const series of this.#series.values()) oldest = Math.min(oldest, series.earliestStart);
+    return Number.isFinite(oldest) ? oldest : undefined;
+  }
+
+  snapshot(): WindowStoreSnapshot {
+    const devices = [...this.#devices].map(([deviceId, device]) => ({
+      deviceId,
+      watermark: Number.isFinite(device.watermark) ? device.watermark : null,
+    }));
+    const series = [...this.#series.values()].map((s) => s.toSnapshot());
+    return { version: 1, devices, series };
+  }
+
+  /**
+   * A store in the state `snapshot` describes. Series keep the time zone they were cut in.
+   * @throws RangeError for a snapshot of another version or a malformed one.
+   */
+  static restore(snapshot: WindowStoreSnapshot, options: WindowStoreOptions = {}): WindowStore {
+    if (snapshot.version !== 1) {
+      throw new RangeError(`unsupported window store snapshot version ${snapshot.version}`);
+    }
+    const store = new WindowStore(options);
+    for (const { deviceId, watermark } of snapshot.devices) {
+      store.device(deviceId).watermark = watermark ?? Number.NEGATIVE_INFINITY;
+    }
+    for (const saved of snapshot.series) {
+      const meta = { ...saved.meta, dims: Object.freeze({ ...saved.meta.dims }) };
+      const series = new Series(saved.key, meta, windowCalendar(saved.timeZone), store.#resetRatio);
+      series.restoreLanes(saved.lanes);
+      const device = store.device(meta.deviceId);
+      device.series.push(series);
+      device.earliestEnd = Math.min(device.earliestEnd, series.earliestEnd);
+      store.#series.set(saved.key, series);
+    }
+    return store;
+  }
+
+  private closeDue(device: Device, computedAt: number): Aggregate[] {
+    const closesBefore = device.watermark - this.#lateness;
+    if (closesBefore < device.earliestEnd) return [];
+    const closed: Aggregate[] = [];
+    let earliestEnd = Number.POSITIVE_INFINITY;
+    for (const series of device.series) {
+      closed.push(...series.evict(closesBefore, computedAt));
+      earliestEnd = Math.min(earliestEnd, series.earliestEnd);
+    }
+    device.earliestEnd = earliestEnd;
+    return closed;
+  }
+
+  private device(deviceId: string): Device {
+    let device = this.#devices.get(deviceId);
+    if (device === undefined) {
+      device = { watermark: Number.NEGATIVE_INFINITY, earliestEnd: Number.POSITIVE_INFINITY, series: [] };
+      this.#devices.set(deviceId, device);
+    }
+    return device;
+  }
+
+  private series(reading: NormalizedReading, device: Device): Series {
+    const key = seriesKey(reading.deviceId, reading.metric, reading.dims);
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      const { deviceId, tenant, site, domain, metric, kind, unit } = reading;
+      const meta = {
+        deviceId,
+        tenant,
+        site,
+        domain,
+        metric,
+        kind,
+        unit,
+        dims: Object.freeze({ ...reading.dims }),
+      };
+      series = new Series(key, meta, windowCalendar(this.#timeZone(reading)), this.#resetRatio);
+      this.#series.set(key, series);
+      device.series.push(series);
+    }
+    return series;
+  }
+}
