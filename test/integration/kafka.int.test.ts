@@ -1,11 +1,13 @@
 import { TOPICS } from '@terrapulse/contracts';
 import { type Consumer, type EachMessagePayload, Kafka, logLevel } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment, uniqueName } from '../support/environment.js';
 
 const env = testEnvironment();
 const kafka = new Kafka({ clientId: 'tp-test', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
-const topic = TOPICS.readings.name;
+// Each run gets its own topic built from the catalogue entry of telemetry.readings
+// (same partitions and configuration), so reading from the beginning sees only this run.
+const topic = uniqueName(TOPICS.readings.name);
 
 interface Seen {
   key: string;
@@ -18,7 +20,7 @@ async function startConsumer(groupId: string, runId: string, seen: Seen[]): Prom
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.subscribe({ topic, fromBeginning: false });
+  await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ message, partition }: EachMessagePayload) => {
@@ -43,9 +45,31 @@ describe('Kafka (KRaft) through kafkajs', () => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumers: Consumer[] = [];
 
+  const admin = kafka.admin();
+
+  beforeAll(async () => {
+    await admin.connect();
+    const spec = TOPICS.readings;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: spec.partitions,
+          configEntries: [
+            { name: 'cleanup.policy', value: spec.cleanupPolicy },
+            { name: 'retention.ms', value: String(spec.retentionMs) },
+          ],
+        },
+      ],
+    });
+  });
+
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
     await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it('creates the catalogue topics with their partitions and cleanup policy', async () => {
