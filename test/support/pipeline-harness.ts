@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { topicCatalogue } from '@terrapulse/contracts';
+import { readLocalEnvironment, repositoryRoot } from '@terrapulse/infra-runner';
+import {
+  type ServiceProcess,
+  scrapeMetrics,
+  startServiceProcess,
+  stopServiceProcess,
+  waitHealthy,
+} from '@terrapulse/infra-runner/pipeline';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+
+export type PipelineServiceName = 'influx-writer' | 'aggregator' | 'validator' | 'mqtt-bridge';
+export const PIPELINE_SERVICES: readonly PipelineServiceName[] = ['influx-writer', 'aggregator', 'validator', 'mqtt-bridge'];
+
+/**
+ * One isolated pipeline for a test or a benchmark: its own Kafka topics,
+ * consumer groups, MQTT share group and InfluxDB measurement prefix, with every
+ * service running as a real child process, so it can be killed with SIGKILL.
+ */
+export class PipelineHarness {
+  readonly runId = randomUUID().slice(0, 8);
+  readonly topics: Record<'raw' | 'readings' | 'rejected' | 'aggregates' | 'registry' | 'checkpoints', string>;
+  readonly measurementPrefix: string;
+  readonly env: Record<string, string> = readLocalEnvironment();
+  readonly processes = new Map<string, ServiceProcess>();
+  private readonly kafka: Kafka;
+  private admin: Admin | undefined;
+
+  constructor(readonly label = 'e2e') {
+    const t = (name: string): string => `${name}.${label}-${this.runId}`;
+    this.topics = {
+      raw: t('telemetry.raw'),
+      readings: t('telemetry.readings'),
+      rejected: t('telemetry.rejected'),
+      aggregates: t('telemetry.aggregates'),
+      registry: t('registry.devices'),
+      checkpoints: t('aggregator.checkpoints'),
+    };
+    this.measurementPrefix = `${label}_${this.runId}_`;
+    this.kafka = new Kafka({ clientId: `tp-${label}`, brokers: (this.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+  }
+
+  async createTopics(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    const byName = new Map(topicCatalogue.map((s) => [s.name, s]));
+    const spec = (catalogueName: string, topic: string) => {
+      const s = byName.get(catalogueName);
+      if (!s) throw new Error(`no catalogue topic ${catalogueName}`);
+      return {
+        topic,
+        numPartitions: s.partitions,
+        configEntries: [
+          { name: 'cleanup.policy', value: s.cleanupPolicy },
+          { name: 'retention.ms', value: String(s.retentionMs) },
+        ],
+      };
+    };
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        spec('telemetry.raw', this.topics.raw),
+        spec('telemetry.readings', this.topics.readings),
+        spec('telemetry.rejected', this.topics.rejected),
+        spec('telemetry.aggregates', this.topics.aggregates),
+        spec('registry.devices', this.topics.registry),
+      ],
+    });
+  }
+
+  kafkaClient(): Kafka {
+    return this.kafka;
+  }
+
+  /** The environment of one service instance of this harness. */
+  serviceEnv(service: PipelineServiceName, instance: number, opsPort: number): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? '',
+      ...this.env,
+      LOG_LEVEL: 'warn',
+      OPS_PORT: String(opsPort),
+      TOPIC_RAW: this.topics.raw,
+      TOPIC_READINGS: this.topics.readings,
+      TOPIC_REJECTED: this.topics.rejected,
+      TOPIC_AGGREGATES: this.topics.aggregates,
+      TOPIC_REGISTRY: this.topics.registry,
+      TOPIC_CHECKPOINTS: this.topics.checkpoints,
+      KAFKA_GROUP_ID: `tp-${service}-${this.label}-${this.runId}`,
+      BRIDGE_SHARE_GROUP: `tp-${this.label}-${this.runId}`,
+      BRIDGE_INSTANCE_ID: `${this.label}-${this.runId}-bridge-${instance}`,
+      VALIDATOR_INSTANCE_ID: `${this.label}-${this.runId}-validator-${instance}`,
+      INSTANCE_ID: `${service}-${instance}`,
+      INFLUX_MEASUREMENT_PREFIX: this.measurementPrefix,
+    };
+  }
+
+  /** Starts (or restarts) one instance and waits until its /healthz says ok. */
+  async start(service: PipelineServiceName, instance = 1): Promise<ServiceProcess> {
+    const name = `${service}-${instance}`;
+    const opsPort = await freePort();
+    const p = startServiceProcess({
+      name,
+      script: resolve(repositoryRoot, 'services', service, 'dist', 'main.js'),
+      env: this.serviceEnv(service, instance, opsPort),
+      logFile: resolve(repositoryRoot, '.terrapulse', 'logs', `${this.label}-${this.runId}-${name}.log`),
+      opsUrl: `http://127.0.0.1:${opsPort}`,
+    });
+    this.processes.set(name, p);
+    if (!(await waitHealthy(p, 120_000))) {
+      throw new Error(`${name} did not become healthy; log ${p.spec.logFile}:\n${tail(p.spec.logFile)}`);
+    }
+    return p;
+  }
+
+  async startAll(instances = 1): Promise<void> {
+    for (const service of PIPELINE_SERVICES) {
+      for (let i = 1; i <= instances; i++) await this.start(service, i);
+    }
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed or committed. */
+  async crash(name: string): Promise<void> {
+    const p = this.processes.get(name);
+    if (!p) throw new Error(`no process ${name}`);
+    p.child.kill('SIGKILL');
+    await p.exit;
+  }
+
+  async stop(name: string): Promise<void> {
+    const p = this.processes.get(name);
+    if (p) await stopServiceProcess(p);
+  }
+
+  /** Peak resident memory (VmHWM) of a running instance, in MiB. */
+  peakRssMb(name: string): number | undefined {
+    const pid = this.processes.get(name)?.child.pid;
+    if (pid === undefined) return undefined;
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match?.[1] ? Number(match[1]) / 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Current resident memory (VmRSS) of a running instance, in MiB. */
+  rssMb(name: string): number | undefined {
+    const pid = this.processes.get(name)?.child.pid;
+    if (pid === undefined) return undefined;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match?.[1] ? Number(match[1]) / 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async metrics(name: string): Promise<string | undefined> {
+    const p = this.processes.get(name);
+    return p ? scrapeMetrics(p) : undefined;
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => stopServiceProcess(p, 10_000)));
+    if (this.admin) {
+      const existing = new Set(await this.admin.listTopics());
+      const mine = Object.values(this.topics).filter((t) => existing.has(t));
+      await this.admin.deleteTopics({ topics: mine }).catch(() => undefined);
+      await this.admin.disconnect();
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
