@@ -1,0 +1,183 @@
+/**
+ * The handful of MQTT 5 packets a publishing device needs (OASIS MQTT 5.0, chapter 3), encoded
+ * and decoded by hand: CONNECT, CONNACK, PUBLISH at QoS 1, PUBACK, PINGREQ/PINGRESP, DISCONNECT.
+ * No properties are sent; received properties are skipped except Receive Maximum.
+ */
+
+export const PACKET = {
+  CONNECT: 1,
+  CONNACK: 2,
+  PUBLISH: 3,
+  PUBACK: 4,
+  PINGREQ: 12,
+  PINGRESP: 13,
+  DISCONNECT: 14,
+} as const;
+
+export const PINGREQ = Buffer.from([0xc0, 0x00]);
+/** DISCONNECT with reason 0 (normal), remaining length 0 as MQTT 5 allows. */
+export const DISCONNECT = Buffer.from([0xe0, 0x00]);
+
+const PROPERTY_RECEIVE_MAXIMUM = 0x21;
+
+function varintLength(value: number): number {
+  return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
+}
+
+function writeVarint(buffer: Buffer, offset: number, value: number): number {
+  let rest = value;
+  let at = offset;
+  do {
+    let byte = rest % 128;
+    rest = Math.floor(rest / 128);
+    if (rest > 0) byte |= 0x80;
+    buffer[at++] = byte;
+  } while (rest > 0);
+  return at;
+}
+
+export function encodeConnect(options: {
+  clientId: string;
+  username: string;
+  password: string;
+  keepaliveS: number;
+}): Buffer {
+  const clientId = Buffer.from(options.clientId, 'utf8');
+  const username = Buffer.from(options.username, 'utf8');
+  const password = Buffer.from(options.password, 'utf8');
+  // Protocol name, level 5, flags, keep alive, empty properties.
+  const variable = 2 + 4 + 1 + 1 + 2 + 1;
+  const remaining = variable + 2 + clientId.length + 2 + username.length + 2 + password.length;
+  const packet = Buffer.allocUnsafe(1 + varintLength(remaining) + remaining);
+  packet[0] = 0x10;
+  let at = writeVarint(packet, 1, remaining);
+  at = packet.writeUInt16BE(4, at);
+  at += packet.write('MQTT', at, 'ascii');
+  packet[at++] = 5;
+  packet[at++] = 0x80 | 0x40 | 0x02; // username, password, clean start
+  at = packet.writeUInt16BE(options.keepaliveS, at);
+  packet[at++] = 0; // no properties
+  for (const field of [clientId, username, password]) {
+    at = packet.writeUInt16BE(field.length, at);
+    at += field.copy(packet, at);
+  }
+  return packet;
+}
+
+/** PUBLISH at QoS 1, not retained; `dup` marks a resend after a reconnection. */
+export function encodePublish(topic: Buffer, packetId: number, payload: string, dup: boolean): Buffer {
+  const payloadLength = Buffer.byteLength(payload, 'utf8');
+  const remaining = 2 + topic.length + 2 + 1 + payloadLength;
+  const packet = Buffer.allocUnsafe(1 + varintLength(remaining) + remaining);
+  packet[0] = dup ? 0x3a : 0x32;
+  let at = writeVarint(packet, 1, remaining);
+  at = packet.writeUInt16BE(topic.length, at);
+  at += topic.copy(packet, at);
+  at = packet.writeUInt16BE(packetId, at);
+  packet[at++] = 0;
+  packet.write(payload, at, 'utf8');
+  return packet;
+}
+
+/** Sets the DUP flag of an encoded PUBLISH, for its resend. */
+export function markDuplicate(packet: Buffer): Buffer {
+  packet[0] = (packet[0] ?? 0x32) | 0x08;
+  return packet;
+}
+
+export interface Packet {
+  readonly type: number;
+  /** The low nibble of the first byte (DUP, QoS and RETAIN for a PUBLISH). */
+  readonly flags: number;
+  readonly body: Buffer;
+}
+
+/** Splits a byte stream into packets; keeps a partial packet until the rest arrives. */
+export class PacketReader {
+  private pending: Buffer | undefined;
+
+  /** Every complete packet now available. @throws RangeError on a malformed length. */
+  push(chunk: Buffer): Packet[] {
+    const data = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
+    const packets: Packet[] = [];
+    let at = 0;
+    while (at < data.length) {
+      let remaining = 0;
+      let multiplier = 1;
+      let cursor = at + 1;
+      let complete = false;
+      for (let i = 0; i < 4 && cursor < data.length; i++) {
+        const byte = data[cursor++] ?? 0;
+        remaining += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+        if ((byte & 0x80) === 0) {
+          complete = true;
+          break;
+        }
+        if (i === 3) throw new RangeError('malformed MQTT remaining length');
+      }
+      if (!complete || cursor + remaining > data.length) break;
+      const first = data[at] ?? 0;
+      packets.push({
+        type: first >> 4,
+        flags: first & 0x0f,
+        body: data.subarray(cursor, cursor + remaining),
+      });
+      at = cursor + remaining;
+    }
+    this.pending = at < data.length ? Buffer.from(data.subarray(at)) : undefined;
+    return packets;
+  }
+}
+
+function readVarint(body: Buffer, offset: number): { value: number; next: number } {
+  let value = 0;
+  let multiplier = 1;
+  let at = offset;
+  for (let i = 0; i < 4; i++) {
+    const byte = body[at++] ?? 0;
+    value += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) break;
+    multiplier *= 128;
+  }
+  return { value, next: at };
+}
+
+export function parseConnack(body: Buffer): { reasonCode: number; receiveMaximum?: number } {
+  const reasonCode = body[1] ?? 0x80;
+  if (body.length < 3) return { reasonCode };
+  const { value: length, next } = readVarint(body, 2);
+  const end = Math.min(body.length, next + length);
+  // Walk the properties for Receive Maximum; identifiers of other properties tell their size.
+  for (let at = next; at < end; ) {
+    const id = body[at++];
+    if (id === PROPERTY_RECEIVE_MAXIMUM) return { reasonCode, receiveMaximum: body.readUInt16BE(at) };
+    const size = propertySize(id ?? 0, body, at);
+    if (size < 0) break;
+    at += size;
+  }
+  return { reasonCode };
+}
+
+/** Byte size of a property value (MQTT 5 §2.2.2.2), -1 for an identifier this reader does not know. */
+function propertySize(id: number, body: Buffer, at: number): number {
+  if ([0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2a].includes(id)) return 1;
+  if ([0x13, 0x21, 0x22, 0x23].includes(id)) return 2;
+  if ([0x02, 0x11, 0x18, 0x27].includes(id)) return 4;
+  if (id === 0x0b) return readVarint(body, at).next - at;
+  if ([0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1a, 0x1c, 0x1f].includes(id)) return 2 + body.readUInt16BE(at);
+  if (id === 0x26) {
+    const key = body.readUInt16BE(at);
+    return 2 + key + 2 + body.readUInt16BE(at + 2 + key);
+  }
+  return -1;
+}
+
+/** PUBACK: packet id, and the reason code (0 = success, >= 0x80 = refused) when present. */
+export function parsePuback(body: Buffer): { packetId: number; reasonCode: number } {
+  return { packetId: body.readUInt16BE(0), reasonCode: body.length > 2 ? (body[2] ?? 0) : 0 };
+}
+
+export function parseDisconnect(body: Buffer): number {
+  return body.length > 0 ? (body[0] ?? 0) : 0;
+}
