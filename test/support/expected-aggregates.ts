@@ -46,7 +46,8 @@ function parisDayStart(ts: number): number {
   const [y, m, d] = localDate.format(ts).split('-').map(Number) as [number, number, number];
   for (const offsetHours of [1, 2]) {
     const candidate = Date.UTC(y, m - 1, d) - offsetHours * 60 * MINUTE;
-    if (localDate.format(candidate) === localDate.format(ts) && localClock.format(candidate) === '00:00') return candidate;
+    if (localDate.format(candidate) === localDate.format(ts) && localClock.format(candidate) === '00:00')
+      return candidate;
   }
   throw new Error(`no local midnight found for ${new Date(ts).toISOString()}`);
 }
@@ -73,8 +74,8 @@ export function expectedAggregates(readings: readonly KnownReading[]): ExpectedA
   const series = new Map<string, Map<number, KnownReading>>();
   for (const r of readings) {
     const key = `${r.deviceId}|${r.metric}|${dimsKey(r.dims)}`;
-    let points = series.get(key);
-    if (!points) series.set(key, (points = new Map()));
+    const points = series.get(key) ?? new Map<number, KnownReading>();
+    series.set(key, points);
     if (!points.has(r.ts)) points.set(r.ts, r);
   }
   const out: ExpectedAggregate[] = [];
@@ -87,8 +88,8 @@ export function expectedAggregates(readings: readonly KnownReading[]): ExpectedA
       const groups = new Map<number, { readings: KnownReading[]; consumption: number }>();
       sorted.forEach((r, i) => {
         const start = windowStart(r.ts, window);
-        let g = groups.get(start);
-        if (!g) groups.set(start, (g = { readings: [], consumption: 0 }));
+        const g = groups.get(start) ?? { readings: [], consumption: 0 };
+        groups.set(start, g);
         g.readings.push(r);
         const previous = sorted[i - 1];
         if (cumulative && previous) g.consumption += consumptionStep(previous.value, r.value);

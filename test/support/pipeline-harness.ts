@@ -14,7 +14,12 @@ import {
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 
 export type PipelineServiceName = 'influx-writer' | 'aggregator' | 'validator' | 'mqtt-bridge';
-export const PIPELINE_SERVICES: readonly PipelineServiceName[] = ['influx-writer', 'aggregator', 'validator', 'mqtt-bridge'];
+export const PIPELINE_SERVICES: readonly PipelineServiceName[] = [
+  'influx-writer',
+  'aggregator',
+  'validator',
+  'mqtt-bridge',
+];
 
 /**
  * One isolated pipeline for a test or a benchmark: its own Kafka topics,
@@ -23,7 +28,10 @@ export const PIPELINE_SERVICES: readonly PipelineServiceName[] = ['influx-writer
  */
 export class PipelineHarness {
   readonly runId = randomUUID().slice(0, 8);
-  readonly topics: Record<'raw' | 'readings' | 'rejected' | 'aggregates' | 'registry' | 'checkpoints', string>;
+  readonly topics: Record<
+    'raw' | 'readings' | 'rejected' | 'aggregates' | 'registry' | 'checkpoints',
+    string
+  >;
   readonly measurementPrefix: string;
   readonly env: Record<string, string> = readLocalEnvironment();
   readonly processes = new Map<string, ServiceProcess>();
@@ -41,7 +49,11 @@ export class PipelineHarness {
       checkpoints: t('aggregator.checkpoints'),
     };
     this.measurementPrefix = `${label}_${this.runId}_`;
-    this.kafka = new Kafka({ clientId: `tp-${label}`, brokers: (this.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      clientId: `tp-${label}`,
+      brokers: (this.env.KAFKA_BROKERS ?? '').split(','),
+      logLevel: logLevel.NOTHING,
+    });
   }
 
   async createTopics(): Promise<void> {
