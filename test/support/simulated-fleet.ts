@@ -13,6 +13,7 @@ import {
   parseFaultSpec,
   provisionFleet,
   publishRegistry,
+  readingsPerTick,
   runSimulation,
   type SimDevice,
   type SimulationStats,
@@ -42,6 +43,19 @@ export class SimulatedFleet {
     this.devices = buildTerritory({ devices, unknownDevices, prefix }).devices;
   }
 
+  /** The MQTT password provisioning gave a device. */
+  passwordOf(deviceId: string): string | undefined {
+    return this.passwords.get(deviceId);
+  }
+
+  /** Readings the registered fleet publishes per simulated day. */
+  readingsPerDay(): number {
+    return this.registered.reduce(
+      (n, d) => n + readingsPerTick(d.profile) * (86_400 / d.record.expectedIntervalS),
+      0,
+    );
+  }
+
   get registered(): readonly SimDevice[] {
     return this.devices.filter((d) => d.registered);
   }
@@ -62,7 +76,13 @@ export class SimulatedFleet {
   }
 
   /** Replays [from, to) as fast as the in-flight bound allows and waits until every PUBACK is in. */
-  async replay(from: string, to: string, faults: string, rate?: number): Promise<FleetRun> {
+  async replay(
+    from: string,
+    to: string,
+    faults: string,
+    rate?: number,
+    keepLedger = true,
+  ): Promise<FleetRun> {
     const run = await runSimulation({
       devices: this.devices,
       passwords: this.passwords,
@@ -70,6 +90,7 @@ export class SimulatedFleet {
       mode: { kind: 'replay', from: Date.parse(from), to: Date.parse(to) },
       faults: parseFaultSpec(faults),
       seed: this.prefix,
+      keepLedger,
       ...(rate === undefined ? {} : { rate }),
     });
     const stats = await run.done;

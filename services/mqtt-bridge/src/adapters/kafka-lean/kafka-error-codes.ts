@@ -1,0 +1,56 @@
+/** Kafka protocol error codes the producer acts on (https://kafka.apache.org/protocol#protocol_error_codes). */
+export const KafkaErrorCode = Object.freeze({
+  NONE: 0,
+  CORRUPT_MESSAGE: 2,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  LEADER_NOT_AVAILABLE: 5,
+  NOT_LEADER_OR_FOLLOWER: 6,
+  REQUEST_TIMED_OUT: 7,
+  MESSAGE_TOO_LARGE: 10,
+  RECORD_LIST_TOO_LARGE: 18,
+  NOT_ENOUGH_REPLICAS: 19,
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 20,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
+  DUPLICATE_SEQUENCE_NUMBER: 46,
+  INVALID_PRODUCER_EPOCH: 47,
+  UNKNOWN_PRODUCER_ID: 59,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
+  INVALID_RECORD: 87,
+} as const);
+
+const NAMES = new Map<number, string>(Object.entries(KafkaErrorCode).map(([name, code]) => [code, name]));
+
+export function kafkaErrorName(code: number): string {
+  return NAMES.get(code) ?? `KAFKA_ERROR_${code}`;
+}
+
+/**
+ * Refused for what the records are, so the same records can never succeed. Only size: a bad
+ * CRC or an invalid record from this client is a bug, and a bug must stop the flow (visible in
+ * /healthz, messages kept by the broker) rather than skip messages.
+ */
+export function isRecordError(code: number): boolean {
+  return code === KafkaErrorCode.MESSAGE_TOO_LARGE || code === KafkaErrorCode.RECORD_LIST_TOO_LARGE;
+}
+
+/** The broker forgot or fenced our producer id: get a new one (sequence numbers restart at 0). */
+export function isProducerStateError(code: number): boolean {
+  return (
+    code === KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER ||
+    code === KafkaErrorCode.INVALID_PRODUCER_EPOCH ||
+    code === KafkaErrorCode.UNKNOWN_PRODUCER_ID
+  );
+}
+
+/** Our view of the partition leaders is out of date. */
+export function isMetadataError(code: number): boolean {
+  return (
+    code === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+    code === KafkaErrorCode.LEADER_NOT_AVAILABLE ||
+    code === KafkaErrorCode.NOT_LEADER_OR_FOLLOWER ||
+    code === KafkaErrorCode.FENCED_LEADER_EPOCH ||
+    code === KafkaErrorCode.UNKNOWN_LEADER_EPOCH
+  );
+}

@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { testEnvironment } from '../support/environment.js';
+import { PIPELINE_SERVICES, PipelineHarness } from '../support/pipeline-harness.js';
+import { SimulatedFleet } from '../support/simulated-fleet.js';
+import { countStoredReadings, distinctReadings } from '../support/stored-readings.js';
+import { eventually, influxEnv } from '../support/waiting.js';
+import { measureLatency, percentile } from './latency-probe.js';
+import { type LegFigure, measureInfluxLeg, measureKafkaLeg, measureMqttLeg } from './legs.js';
+
+/**
+ * `npm run bench`: the real pipeline driven by the simulator at full rate for a
+ * fixed number of readings, each leg measured alone in the same run, the
+ * publish-to-queryable latency at a lower rate, and peak memory per service.
+ */
+const { values } = parseArgs({
+  options: {
+    readings: { type: 'string', default: '100000' },
+    devices: { type: 'string', default: '300' },
+    'latency-rate': { type: 'string', default: '200' },
+    'latency-count': { type: 'string', default: '600' },
+    instances: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const target = Number(values.readings);
+const log = (line: string): void => {
+  (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+};
+
+const harness = new PipelineHarness('bench');
+const fleet = new SimulatedFleet(harness.env, `b${harness.runId}-`, Number(values.devices));
+const influx = influxEnv(harness.env);
+try {
+  log(`[bench] legs alone (${target} messages each)`);
+  const env = testEnvironment();
+  const legs: LegFigure[] = [
+    await measureMqttLeg(env, target),
+    await measureKafkaLeg(env, target),
+    await measureInfluxLeg(env, target),
+  ];
+  for (const l of legs)
+    log(`  ${l.leg.padEnd(9)} ${Math.round(l.rps).toString().padStart(7)} /s  (${l.detail})`);
+  const slowest = legs.reduce((a, b) => (a.rps <= b.rps ? a : b));
+
+  await harness.createTopics();
+  await fleet.provision(harness.kafkaClient(), harness.topics.registry);
+  const instances = Number(values.instances);
+  await harness.startAll(instances);
+
+  // Replay just enough simulated time for the target number of readings, ending yesterday.
+  const days = target / fleet.readingsPerDay();
+  const to =
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 86_400_000;
+  const from = to - Math.ceil(days * 96) * 900_000;
+  log(
+    `[bench] pipeline: replaying ${(days * 24).toFixed(1)} h of ${fleet.registered.length} devices at full rate`,
+  );
+  const started = performance.now();
+  const run = await fleet.replay(new Date(from).toISOString(), new Date(to).toISOString(), '');
+  const published = performance.now();
+  const expected = distinctReadings(run.ledger.filter((e) => e.expected === 'accepted')).size;
+  const measurement = `${harness.measurementPrefix}reading`;
+  await eventually(async () => (await countStoredReadings(influx, measurement)) >= expected, 600_000, 200);
+  const queryable = performance.now();
+  const throughput = expected / ((queryable - started) / 1000);
+  log(
+    `  ${expected} readings: published in ${((published - started) / 1000).toFixed(1)} s, all queryable after ${((queryable - started) / 1000).toFixed(1)} s -> ${Math.round(throughput)} readings/s`,
+  );
+
+  const probe = fleet.registered.find((d) => d.record.metrics.includes('energy.active_power'));
+  if (!probe) throw new Error('no device with energy.active_power in the bench fleet');
+  log(
+    `[bench] latency: ${values['latency-count']} readings at ${values['latency-rate']}/s, publish -> queryable`,
+  );
+  const latencies = (
+    await measureLatency({
+      mqttUrl: harness.env.MQTT_URL ?? '',
+      deviceId: probe.record.deviceId,
+      password: fleet.passwordOf(probe.record.deviceId) ?? '',
+      influx,
+      measurement,
+      ratePerS: Number(values['latency-rate']),
+      count: Number(values['latency-count']),
+    })
+  ).sort((a, b) => a - b);
+  const latency = {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
+  log(
+    `  p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms (${latencies.length} samples, 50 ms poll)`,
+  );
+
+  const rss: Record<string, number> = {};
+  for (const s of PIPELINE_SERVICES) {
+    for (let i = 1; i <= instances; i++)
+      rss[instances === 1 ? s : `${s}-${i}`] = Math.round(harness.peakRssMb(`${s}-${i}`) ?? 0);
+  }
+  log(
+    `[bench] peak RSS (MiB): ${Object.entries(rss)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  const ratio = throughput / slowest.rps;
+  log(
+    `[bench] pipeline ${Math.round(throughput)} readings/s = ${ratio.toFixed(2)} x the slowest leg (${slowest.leg}, ${Math.round(slowest.rps)}/s)`,
+  );
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        throughput_rps: Math.round(throughput),
+        slowest_leg_rps: Math.round(slowest.rps),
+        slowest_leg: slowest.leg,
+        ratio: Number(ratio.toFixed(3)),
+        latency_ms: latency,
+        rss_mb: rss,
+        readings: expected,
+        instances,
+        legs: Object.fromEntries(legs.map((l) => [l.leg, { rps: Math.round(l.rps), detail: l.detail }])),
+      })}\n`,
+    );
+  }
+} finally {
+  await harness.teardown();
+  await fleet.deprovision();
+}
