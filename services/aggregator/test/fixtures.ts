@@ -20,7 +20,7 @@ export function reading(
     tenant: 'commune-a',
     site: 'school-jules-ferry',
     domain: 'energy',
-    metric: 'active_energy_import',
+    metric: 'energy.active_energy_index',
     kind: 'cumulative_index',
     unit: 'kWh',
     receivedAt: fields.ts,

@@ -1,3 +1,4 @@
+import { Aggregate as AggregateContract } from '@terrapulse/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   type Aggregate,
@@ -50,8 +51,10 @@ describe('WindowStore emission', () => {
       reading({
         ts: at('2026-03-02T10:10:00Z'),
         value: 7,
-        metric: 'flow',
+        domain: 'water',
+        metric: 'water.flow',
         kind: 'instantaneous',
+        unit: 'm3/h',
         dims: { pipe: 'north' },
       }),
     ).updates;
@@ -59,9 +62,10 @@ describe('WindowStore emission', () => {
       deviceId: 'meter-1',
       tenant: 'commune-a',
       site: 'school-jules-ferry',
-      domain: 'energy',
-      metric: 'flow',
-      unit: 'kWh',
+      domain: 'water',
+      metric: 'water.flow',
+      kind: 'instantaneous',
+      unit: 'm3/h',
       dims: { pipe: 'north' },
       window: '1h',
       windowStart: at('2026-03-02T10:00:00Z'),
@@ -76,6 +80,7 @@ describe('WindowStore emission', () => {
       timezone: 'UTC',
       computedAt: 0,
     });
+    expect(AggregateContract.safeParse(update).success).toBe(true);
   });
 
   it('a late reading within the allowed lateness corrects its window and re-emits the next window', () => {
@@ -139,7 +144,7 @@ describe('WindowStore emission', () => {
 
   it('non-cumulative metrics carry no consumption and do not re-emit the next window', () => {
     const s = store({ windows: ['15m'] });
-    const power = { metric: 'active_power', kind: 'instantaneous', unit: 'W' } as const;
+    const power = { metric: 'energy.active_power', kind: 'instantaneous', unit: 'W' } as const;
     s.apply(reading({ ...power, ts: at('2026-03-02T10:05:00Z'), value: 1_500 }));
     s.apply(reading({ ...power, ts: at('2026-03-02T10:20:00Z'), value: 900 }));
     const late = s.apply(reading({ ...power, ts: at('2026-03-02T10:10:00Z'), value: 1_200 }));
@@ -174,6 +179,45 @@ describe('WindowStore emission', () => {
     ).updates;
     expect([paris?.timezone, paris?.windowStart]).toEqual(['Europe/Paris', at('2026-03-02T10:00:00Z')]);
     expect([pune?.timezone, pune?.windowStart]).toEqual(['Asia/Kolkata', at('2026-03-02T09:30:00Z')]);
+  });
+});
+
+describe('WindowStore coalesced emission', () => {
+  it('marks changed windows instead of returning updates, and drains each once with its latest state', () => {
+    const s = store({ windows: ['15m'], emit: 'coalesce' });
+    for (const [minute, value] of [
+      [1, 100],
+      [4, 103],
+      [7, 110],
+    ] as const) {
+      expect(s.apply(reading({ ts: at('2026-03-02T10:00:00Z') + minute * MINUTE, value })).updates).toEqual(
+        [],
+      );
+    }
+    expect(s.drainChanged().map((a) => [label(a), a.count, a.last, a.consumption])).toEqual([
+      ['15m@10:00', 3, 110, 10],
+    ]);
+    expect(s.drainChanged()).toEqual([]);
+  });
+
+  it('a changed window closed before the drain is reported once, in closed, not drained', () => {
+    const s = store({ windows: ['15m'], allowedLatenessMs: 0, emit: 'coalesce' });
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 100 }));
+    const result = s.apply(reading({ ts: at('2026-03-02T10:20:00Z'), value: 104 }));
+    expect(result.closed.map(label)).toEqual(['15m@10:00']);
+    expect(s.drainChanged().map(label)).toEqual(['15m@10:15']);
+  });
+
+  it('a late reading that becomes the last of its window marks the next window changed', () => {
+    const s = store({ windows: ['15m'], allowedLatenessMs: HOUR, emit: 'coalesce' });
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 100 }));
+    s.apply(reading({ ts: at('2026-03-02T10:20:00Z'), value: 110 }));
+    s.drainChanged();
+    s.apply(reading({ ts: at('2026-03-02T10:10:00Z'), value: 104 }));
+    expect(s.drainChanged().map((a) => [label(a), a.consumption])).toEqual([
+      ['15m@10:00', 4],
+      ['15m@10:15', 6],
+    ]);
   });
 });
 

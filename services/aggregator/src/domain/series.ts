@@ -8,7 +8,15 @@
  */
 
 import { DEFAULT_RESET_RATIO } from './consumption.js';
-import type { Aggregate, Domain, MetricKind, TimedValue, WindowKind } from './types.js';
+import type {
+  Aggregate,
+  CanonicalUnit,
+  Domain,
+  MetricId,
+  MetricKind,
+  TimedValue,
+  WindowKind,
+} from './types.js';
 import type { WindowBounds, WindowCalendar } from './window-bounds.js';
 import { type AddOutcome, type WindowSnapshot, WindowState } from './window-state.js';
 
@@ -18,9 +26,9 @@ export type SeriesMeta = {
   readonly tenant: string;
   readonly site: string;
   readonly domain: Domain;
-  readonly metric: string;
+  readonly metric: MetricId;
   readonly kind: MetricKind;
-  readonly unit: string;
+  readonly unit: CanonicalUnit;
   readonly dims: Readonly<Record<string, string>>;
 };
 
@@ -84,6 +92,17 @@ export class Series {
     return { window, outcome: 'added', opened: true };
   }
 
+  /** The open window of `kind` holding instant `ts`, if any; the newest is checked first. */
+  openWindowAt(kind: WindowKind, ts: number): WindowState | undefined {
+    const open = this.#lanes.get(kind)?.open;
+    if (open === undefined) return undefined;
+    for (let i = open.length - 1; i >= 0; i--) {
+      const window = open[i] as WindowState;
+      if (window.start <= ts) return ts < window.end ? window : undefined;
+    }
+    return undefined;
+  }
+
   /** The open window of `kind` right after `window`, whose chain starts in `window`. */
   next(kind: WindowKind, window: WindowState): WindowState | undefined {
     const open = this.lane(kind).open;
@@ -99,6 +118,7 @@ export class Series {
       site: meta.site,
       domain: meta.domain,
       metric: meta.metric,
+      kind: meta.kind,
       unit: meta.unit,
       dims: meta.dims,
       window: kind,
@@ -109,11 +129,20 @@ export class Series {
       computedAt,
     };
     if (meta.kind === 'cumulative_index') {
-      const result = window.consumption(this.chainStart(kind, window), this.#resetRatio);
-      aggregate.consumption = result.consumption;
-      aggregate.resets = result.resets;
+      aggregate.consumption = window.consumption(this.chainStart(kind, window), this.#resetRatio).consumption;
     }
     return aggregate;
+  }
+
+  /** Appends to `out` the aggregates of the open windows marked `changed`, and clears the marks. */
+  drainChanged(computedAt: number, out: Aggregate[]): void {
+    for (const [kind, lane] of this.#lanes) {
+      for (const window of lane.open) {
+        if (!window.changed) continue;
+        window.changed = false;
+        out.push(this.aggregate(kind, window, computedAt));
+      }
+    }
   }
 
   /** Evicts windows with `end <= endsBefore`, oldest first, and returns their final aggregates. */

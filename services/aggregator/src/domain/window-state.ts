@@ -42,6 +42,11 @@ export type WindowSnapshot = {
 export class WindowState {
   readonly start: number;
   readonly end: number;
+  /**
+   * Set by a store that coalesces emissions (`emit: 'coalesce'`): the window changed since its
+   * aggregate was last drained. Not part of snapshots: a checkpoint is taken after a drain.
+   */
+  changed = false;
   readonly #ts: number[] = [];
   readonly #values: number[] = [];
   #duplicates = 0;
@@ -80,6 +85,11 @@ export class WindowState {
     const ts = this.#ts[index];
     const value = this.#values[index];
     return ts === undefined || value === undefined ? undefined : { ts, value };
+  }
+
+  /** Timestamp of the latest reading, without building a TimedValue. */
+  get lastTs(): number | undefined {
+    return this.#ts[this.#ts.length - 1];
   }
 
   /** Adds a reading; the caller guarantees `start <= ts < end` and finite numbers. */

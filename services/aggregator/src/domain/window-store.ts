@@ -15,8 +15,12 @@
  * Emission. `apply()` returns an aggregate for every window the reading changed, and for
  * `cumulative_index` series also the next open window when the reading became the last of
  * its own window, since the next window's consumption chain starts there. A duplicate changes
- * nothing and emits nothing. Throttling is the caller's business; `closed` gives the final
- * values to flush.
+ * nothing and emits nothing. `closed` gives the final values to flush. A service that emits
+ * at most once per interval creates the store with `emit: 'coalesce'`: `apply()` then only
+ * marks the windows it changed, and `drainChanged()` returns one aggregate per marked window
+ * with its current state, which is exactly the last update the default mode would have
+ * returned for it (an aggregate is a function of the window's readings and chain start).
+ * That spares building three or more aggregates per reading only to overwrite them.
  *
  * Recovery (checkpoint + replay). Aggregates are deterministic functions of the readings a
  * window holds plus its chain start, but a chain start may live in a window evicted long ago,
@@ -39,6 +43,7 @@ import { seriesKey } from './series-key.js';
 import type { Aggregate, NormalizedReading, WindowKind } from './types.js';
 import { WINDOW_KINDS } from './types.js';
 import { DEFAULT_TIME_ZONE, windowCalendar } from './window-bounds.js';
+import type { AddOutcome } from './window-state.js';
 
 export type WindowStoreOptions = {
   /**
@@ -56,17 +61,28 @@ export type WindowStoreOptions = {
   resetRatio?: number;
   /** Source of `computedAt`. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * `updates`: `apply()` returns the aggregates of the windows it changed. `coalesce`: it only
+   * marks them, for `drainChanged()`. Default `updates`.
+   */
+  emit?: 'updates' | 'coalesce';
 };
 
+/** Shared by results that have nothing to report: a reading allocates no arrays in the common case. */
+const NONE: readonly never[] = Object.freeze([]);
+
 export type ApplyResult = {
-  /** Aggregates to (re-)emit: the reading's windows that changed, then chain neighbours. */
-  updates: Aggregate[];
+  /**
+   * Aggregates to (re-)emit: the reading's windows that changed, then chain neighbours. Always
+   * empty with `emit: 'coalesce'`, where `drainChanged()` returns them.
+   */
+  updates: readonly Aggregate[];
   /** Final aggregates of the windows this reading's watermark closed. */
-  closed: Aggregate[];
+  closed: readonly Aggregate[];
   /** Window kinds whose window had closed before the reading came: count as too_late. */
-  tooLate: WindowKind[];
+  tooLate: readonly WindowKind[];
   /** Window kinds that already held a reading at this timestamp. */
-  duplicates: WindowKind[];
+  duplicates: readonly WindowKind[];
   /** Set when the reading was ignored because its value or timestamp is not finite. */
   rejected?: 'non_finite';
 };
@@ -77,7 +93,13 @@ export type WindowStoreSnapshot = {
   series: SeriesSnapshot[];
 };
 
-type Device = { watermark: number; earliestEnd: number; readonly series: Series[] };
+type Device = {
+  watermark: number;
+  earliestEnd: number;
+  readonly series: Series[];
+  /** Its series without dimensions by metric: the common lookup, without building a key. */
+  readonly plain: Map<string, Series>;
+};
 
 export class WindowStore {
   readonly #timeZone: (reading: NormalizedReading) => string;
@@ -86,6 +108,8 @@ export class WindowStore {
   readonly #outOfOrderness: number;
   readonly #resetRatio: number;
   readonly #clock: () => number;
+  readonly #coalesce: boolean;
+  readonly #changed = new Set<Series>();
   readonly #devices = new Map<string, Device>();
   readonly #series = new Map<string, Series>();
 
@@ -99,6 +123,7 @@ export class WindowStore {
     this.#outOfOrderness = options.outOfOrdernessMs ?? 0;
     this.#resetRatio = options.resetRatio ?? DEFAULT_RESET_RATIO;
     this.#clock = options.clock ?? Date.now;
+    this.#coalesce = options.emit === 'coalesce';
   }
 
   /**
@@ -106,36 +131,70 @@ export class WindowStore {
    * @throws RangeError when the time zone chosen for a new series is unknown to Intl.
    */
   apply(reading: NormalizedReading): ApplyResult {
-    const result: ApplyResult = { updates: [], closed: [], tooLate: [], duplicates: [] };
-    if (!Number.isFinite(reading.ts) || !Number.isFinite(reading.value)) {
+    const result: ApplyResult = { updates: NONE, closed: NONE, tooLate: NONE, duplicates: NONE };
+    const { ts, value } = reading;
+    if (!Number.isFinite(ts) || !Number.isFinite(value)) {
       result.rejected = 'non_finite';
       return result;
     }
     const device = this.device(reading.deviceId);
-    device.watermark = Math.max(device.watermark, reading.ts - this.#outOfOrderness);
+    device.watermark = Math.max(device.watermark, ts - this.#outOfOrderness);
     const series = this.series(reading, device);
     const computedAt = this.#clock();
     const closesBefore = device.watermark - this.#lateness;
+    const updates: Aggregate[] = [];
     for (const kind of this.#kinds) {
-      const bounds = series.calendar.bounds(reading.ts, kind);
-      if (bounds.end <= closesBefore) {
-        result.tooLate.push(kind);
+      // Most readings land in a window already open: skip computing its bounds.
+      let window = series.openWindowAt(kind, ts);
+      let outcome: AddOutcome;
+      if (window === undefined) {
+        const bounds = series.calendar.bounds(ts, kind);
+        if (bounds.end <= closesBefore) {
+          result.tooLate = [...result.tooLate, kind];
+          continue;
+        }
+        ({ window, outcome } = series.add(kind, bounds, ts, value));
+        device.earliestEnd = Math.min(device.earliestEnd, window.end);
+      } else if (window.end <= closesBefore) {
+        result.tooLate = [...result.tooLate, kind];
         continue;
+      } else {
+        outcome = window.add(ts, value);
       }
-      const { window, outcome, opened } = series.add(kind, bounds, reading.ts, reading.value);
       if (outcome === 'duplicate') {
-        result.duplicates.push(kind);
+        result.duplicates = [...result.duplicates, kind];
         continue;
       }
-      if (opened) device.earliestEnd = Math.min(device.earliestEnd, window.end);
-      result.updates.push(series.aggregate(kind, window, computedAt));
-      const next = series.meta.kind === 'cumulative_index' ? series.next(kind, window) : undefined;
-      if (next !== undefined && window.last?.ts === reading.ts) {
-        result.updates.push(series.aggregate(kind, next, computedAt));
+      const next =
+        series.meta.kind === 'cumulative_index' && window.lastTs === ts
+          ? series.next(kind, window)
+          : undefined;
+      if (this.#coalesce) {
+        window.changed = true;
+        if (next !== undefined) next.changed = true;
+        this.#changed.add(series);
+      } else {
+        updates.push(series.aggregate(kind, window, computedAt));
+        if (next !== undefined) updates.push(series.aggregate(kind, next, computedAt));
       }
     }
-    result.closed = this.closeDue(device, computedAt);
+    if (updates.length > 0) result.updates = updates;
+    const closed = this.closeDue(device, computedAt);
+    if (closed.length > 0) result.closed = closed;
     return result;
+  }
+
+  /**
+   * With `emit: 'coalesce'`: the current aggregate of every open window changed since the last
+   * drain, once each. Windows closed meanwhile are not in it: `closed` gave their final value.
+   */
+  drainChanged(): Aggregate[] {
+    const drained: Aggregate[] = [];
+    if (this.#changed.size === 0) return drained;
+    const computedAt = this.#clock();
+    for (const series of this.#changed) series.drainChanged(computedAt, drained);
+    this.#changed.clear();
+    return drained;
   }
 
   /**
@@ -151,6 +210,11 @@ export class WindowStore {
       closed.push(...this.closeDue(device, computedAt));
     }
     return closed;
+  }
+
+  /** Window kinds this store maintains. */
+  get windowKinds(): readonly WindowKind[] {
+    return this.#kinds;
   }
 
   /** Windows currently open, across every series. */
@@ -203,6 +267,7 @@ export class WindowStore {
       series.restoreLanes(saved.lanes);
       const device = store.device(meta.deviceId);
       device.series.push(series);
+      if (isEmpty(meta.dims)) device.plain.set(meta.metric, series);
       device.earliestEnd = Math.min(device.earliestEnd, series.earliestEnd);
       store.#series.set(saved.key, series);
     }
@@ -225,13 +290,23 @@ export class WindowStore {
   private device(deviceId: string): Device {
     let device = this.#devices.get(deviceId);
     if (device === undefined) {
-      device = { watermark: Number.NEGATIVE_INFINITY, earliestEnd: Number.POSITIVE_INFINITY, series: [] };
+      device = {
+        watermark: Number.NEGATIVE_INFINITY,
+        earliestEnd: Number.POSITIVE_INFINITY,
+        series: [],
+        plain: new Map(),
+      };
       this.#devices.set(deviceId, device);
     }
     return device;
   }
 
   private series(reading: NormalizedReading, device: Device): Series {
+    const plain = isEmpty(reading.dims);
+    if (plain) {
+      const known = device.plain.get(reading.metric);
+      if (known !== undefined) return known;
+    }
     const key = seriesKey(reading.deviceId, reading.metric, reading.dims);
     let series = this.#series.get(key);
     if (series === undefined) {
@@ -249,7 +324,13 @@ export class WindowStore {
       series = new Series(key, meta, windowCalendar(this.#timeZone(reading)), this.#resetRatio);
       this.#series.set(key, series);
       device.series.push(series);
+      if (plain) device.plain.set(reading.metric, series);
     }
     return series;
   }
+}
+
+function isEmpty(dims: Readonly<Record<string, string>>): boolean {
+  for (const _ in dims) return false;
+  return true;
 }

@@ -1,0 +1,7 @@
+export { KafkaAggregateSink, type KafkaAggregateSinkOptions } from './kafka-aggregate-sink.js';
+export {
+  CHECKPOINT_TOPIC_CONFIG,
+  KafkaCheckpointStore,
+  type KafkaCheckpointStoreOptions,
+} from './kafka-checkpoint-store.js';
+export { KafkaReadingSource, type KafkaReadingSourceOptions } from './kafka-reading-source.js';
