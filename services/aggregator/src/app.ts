@@ -45,6 +45,7 @@ export interface AggregatorOptions {
   readonly windows: readonly WindowKind[];
   readonly allowedLatenessMs: number;
   readonly outOfOrdernessMs: number;
+  readonly closeGraceMs: number;
   readonly resetRatio: number;
   readonly idleTimeoutMs: number;
   readonly emitIntervalMs: number;
@@ -79,6 +80,7 @@ export function windowStoreOptions(options: AggregatorOptions, clock: () => numb
     windows: options.windows,
     allowedLatenessMs: options.allowedLatenessMs,
     outOfOrdernessMs: options.outOfOrdernessMs,
+    closeGraceMs: options.closeGraceMs,
     resetRatio: options.resetRatio,
     clock,
     emit: 'coalesce',

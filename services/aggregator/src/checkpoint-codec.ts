@@ -50,7 +50,12 @@ const StoreSnapshot = z.object({
       meta: SeriesMeta,
       timeZone: IanaTimezone,
       lanes: z.array(
-        z.object({ window: AggregateWindow, carry: TimedValue.optional(), open: z.array(WindowSnapshot) }),
+        z.object({
+          window: AggregateWindow,
+          carry: TimedValue.optional(),
+          closedThrough: z.number().optional(),
+          open: z.array(WindowSnapshot),
+        }),
       ),
     }),
   ),

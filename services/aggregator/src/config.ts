@@ -62,6 +62,11 @@ export const AggregatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
    * (a backlog being replayed is not silence). Longer than the upload period of batch devices.
    */
   AGGREGATOR_IDLE_TIMEOUT_MS: positiveMs.default(900_000),
+  /**
+   * A window due by its watermark stays open this long (processing time) after its latest
+   * reading: a backlog replayed at full speed reaches us reordered by the shared subscription.
+   */
+  AGGREGATOR_CLOSE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Updated aggregates of one window go out at most this often; the latest state wins. */
   AGGREGATOR_EMIT_INTERVAL_MS: positiveMs.default(1_000),
   /** Window state is checkpointed this often (and on shutdown); it bounds replay after a crash. */
@@ -88,6 +93,7 @@ export function aggregatorOptions(config: AggregatorConfig): AggregatorOptions {
     windows: config.AGGREGATOR_WINDOWS,
     allowedLatenessMs: config.AGGREGATOR_ALLOWED_LATENESS_MS,
     outOfOrdernessMs: config.AGGREGATOR_OUT_OF_ORDERNESS_MS,
+    closeGraceMs: config.AGGREGATOR_CLOSE_GRACE_MS,
     resetRatio: config.AGGREGATOR_RESET_RATIO,
     idleTimeoutMs: config.AGGREGATOR_IDLE_TIMEOUT_MS,
     emitIntervalMs: config.AGGREGATOR_EMIT_INTERVAL_MS,

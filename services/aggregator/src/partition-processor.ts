@@ -89,7 +89,7 @@ export class PartitionProcessor {
       }
       const now = this.#deps.clock();
       for (const state of this.#partitions.values()) {
-        if (state.caughtUp) state.advanceIdle(now - this.#deps.options.idleTimeoutMs);
+        if (state.caughtUp) state.advanceIdle(now, this.#deps.options.idleTimeoutMs);
       }
       const due = now - this.#lastCheckpointAt >= this.#deps.options.checkpointIntervalMs;
       const output = await this.#drain(due);

@@ -77,9 +77,9 @@ export class PartitionState {
     for (const aggregate of result.closed) this.closed.push(aggregate);
   }
 
-  /** Raises every device's watermark to `watermark`, closing the windows of silent devices. */
-  advanceIdle(watermark: number): number {
-    const closed = this.store.advanceWatermark(watermark);
+  /** Closes the windows of devices silent for `idleMs` of processing time. */
+  advanceIdle(now: number, idleMs: number): number {
+    const closed = this.store.closeIdle(now, idleMs);
     for (const aggregate of closed) this.closed.push(aggregate);
     if (closed.length > 0) this.moved = true;
     return closed.length;

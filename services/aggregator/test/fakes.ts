@@ -179,6 +179,7 @@ export const OPTIONS: AggregatorOptions = {
   windows: ['15m', '1h', '1d'],
   allowedLatenessMs: 3_600_000,
   outOfOrdernessMs: 0,
+  closeGraceMs: 0,
   resetRatio: 0.5,
   idleTimeoutMs: 10 * 365 * 86_400_000,
   emitIntervalMs: 1_000,

@@ -140,6 +140,9 @@ export function serviceEnvironment(
     LOG_LEVEL: 'info',
     AGGREGATOR_TIMEZONE: 'Europe/Paris',
     AGGREGATOR_ALLOWED_LATENESS_MS: '3600000',
+    // These tests pin the event-time lateness rules; the replay grace is covered by the unit tests
+    // and by the end-to-end pipeline tests.
+    AGGREGATOR_CLOSE_GRACE_MS: '0',
     AGGREGATOR_EMIT_INTERVAL_MS: '100',
     AGGREGATOR_CHECKPOINT_INTERVAL_MS: '500',
     ...overrides,

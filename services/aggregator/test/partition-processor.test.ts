@@ -171,18 +171,26 @@ describe('partition processor', () => {
       reading('em-1', 'energy.active_power', T0, 1),
       reading('em-1', 'energy.active_power', T0 + MINUTE, 2),
     ]);
-    // 10:15 (end of the 15 min window) + 1 h of lateness + 15 min of idleness < 11:31.
+    // Event time lies far behind the wall clock, as in a replay: that alone closes nothing.
     now.value = T0 + 91 * MINUTE;
     w.source.assign([0]);
     await w.source.deliver(0, 1);
+    now.value += 16 * MINUTE;
     await processor.tick();
+    // Silent for 16 min, but its partition has not caught up yet: nothing closes.
     expect(await value(metrics.aggregates, 'final')).toBe(0);
 
     await w.source.drain();
     await processor.tick();
     expect(w.sink.sent.filter((a) => a.window === '15m').map((a) => a.count)).toEqual([1, 2]);
-    expect(await value(metrics.aggregates, 'final')).toBe(1);
-    expect(await value(metrics.openWindows)).toBe(2);
+    expect(await value(metrics.aggregates, 'final')).toBe(0);
+
+    // 15 min of processing time without a reading from the device: its windows close.
+    now.value += 15 * MINUTE;
+    await processor.tick();
+    // One final per window kind (15m, 1h, 1d).
+    expect(await value(metrics.aggregates, 'final')).toBe(3);
+    expect(await value(metrics.openWindows)).toBe(0);
   });
 
   it('a batch behind the checkpoint is skipped up to it, one past it makes the source seek back', async () => {

@@ -262,6 +262,42 @@ describe('WindowStore watermarks and memory', () => {
     expect([s.openWindowCount, s.oldestOpenWindowStart()]).toEqual([0, undefined]);
   });
 
+  it('closeIdle keeps a replayed device open while it sends and closes it once it falls silent', () => {
+    let now = Date.parse('2026-11-28T12:00:00Z');
+    const s = store({ windows: ['15m', '1h'], clock: () => now });
+    // Readings from weeks ago, arriving now: a replay or a gateway catching up.
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 100 }));
+    now += 60_000;
+    s.apply(reading({ ts: at('2026-03-02T10:20:00Z'), value: 101 }));
+    expect(s.closeIdle(now, 15 * MINUTE)).toEqual([]);
+    expect(s.apply(reading({ ts: at('2026-03-02T10:25:00Z'), value: 102 })).tooLate).toEqual([]);
+    now += 15 * MINUTE;
+    expect(
+      s
+        .closeIdle(now, 15 * MINUTE)
+        .map(label)
+        .sort(),
+    ).toEqual(['15m@10:00', '15m@10:15', '1h@10:00']);
+    expect(s.openWindowCount).toBe(0);
+    // A reading for a closed window is too late, never a partial window overwriting the final one.
+    expect(s.apply(reading({ ts: at('2026-03-02T10:26:00Z'), value: 103 })).tooLate).toEqual(['15m', '1h']);
+  });
+
+  it('with a close grace, readings reordered by hours of event time all count, and a closed window stays closed', () => {
+    let now = 1_000_000;
+    const s = store({ windows: ['15m', '1h'], closeGraceMs: 10_000, clock: () => now });
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 1 }));
+    // A reading five hours later arrives first: without the grace it would close 10:00 at once.
+    expect(s.apply(reading({ ts: at('2026-03-02T15:05:00Z'), value: 5 })).closed).toEqual([]);
+    expect(s.apply(reading({ ts: at('2026-03-02T10:10:00Z'), value: 2 })).tooLate).toEqual([]);
+    now += 10_001;
+    const closed = s.closeIdle(now, 3_600_000).map(label).sort();
+    expect(closed).toEqual(['15m@10:00', '1h@10:00']);
+    expect(s.apply(reading({ ts: at('2026-03-02T10:12:00Z'), value: 3 })).tooLate).toEqual(['15m', '1h']);
+    // The 10:00 windows closed with both readings.
+    expect(s.openWindowCount).toBe(2);
+  });
+
   it('reports the start of its oldest open window', () => {
     const s = store({ windows: ['15m', '1d'] });
     s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 100 }));

@@ -32,9 +32,15 @@ export type SeriesMeta = {
   readonly dims: Readonly<Record<string, string>>;
 };
 
-type Lane = { readonly open: WindowState[]; carry: TimedValue | undefined };
+/** `closedThrough`: the latest end of an evicted window; a reading for a window ending there or before is too late. */
+type Lane = { readonly open: WindowState[]; carry: TimedValue | undefined; closedThrough: number };
 
-export type LaneSnapshot = { window: WindowKind; carry?: TimedValue; open: WindowSnapshot[] };
+export type LaneSnapshot = {
+  window: WindowKind;
+  carry?: TimedValue;
+  closedThrough?: number;
+  open: WindowSnapshot[];
+};
 
 export type SeriesSnapshot = { key: string; meta: SeriesMeta; timeZone: string; lanes: LaneSnapshot[] };
 
@@ -65,6 +71,13 @@ export class Series {
     return earliest;
   }
 
+  /** Latest `end` among open windows, or -Infinity. */
+  get latestEnd(): number {
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const lane of this.#lanes.values()) latest = Math.max(latest, lane.open.at(-1)?.end ?? latest);
+    return latest;
+  }
+
   /** Earliest `start` among open windows, or Infinity. */
   get earliestStart(): number {
     let earliest = Number.POSITIVE_INFINITY;
@@ -90,6 +103,11 @@ export class Series {
     window.add(ts, value);
     open.splice(index, 0, window);
     return { window, outcome: 'added', opened: true };
+  }
+
+  /** The latest end of an evicted window of `kind`, or -Infinity. */
+  closedThrough(kind: WindowKind): number {
+    return this.#lanes.get(kind)?.closedThrough ?? Number.NEGATIVE_INFINITY;
   }
 
   /** The open window of `kind` holding instant `ts`, if any; the newest is checked first. */
@@ -145,12 +163,20 @@ export class Series {
     }
   }
 
-  /** Evicts windows with `end <= endsBefore`, oldest first, and returns their final aggregates. */
-  evict(endsBefore: number, computedAt: number): Aggregate[] {
+  /**
+   * Evicts windows with `end <= endsBefore` that no reading touched after `touchedBefore`,
+   * oldest first, and returns their final aggregates.
+   */
+  evict(endsBefore: number, computedAt: number, touchedBefore = Number.POSITIVE_INFINITY): Aggregate[] {
     const closed: Aggregate[] = [];
     for (const [kind, lane] of this.#lanes) {
-      while (lane.open[0] !== undefined && lane.open[0].end <= endsBefore) {
+      while (
+        lane.open[0] !== undefined &&
+        lane.open[0].end <= endsBefore &&
+        lane.open[0].touchedAt <= touchedBefore
+      ) {
         const window = lane.open[0];
+        lane.closedThrough = Math.max(lane.closedThrough, window.end);
         closed.push(this.aggregate(kind, window, computedAt));
         lane.open.shift();
         const last = window.last;
@@ -165,6 +191,7 @@ export class Series {
     for (const [window, lane] of this.#lanes) {
       const snapshot: LaneSnapshot = { window, open: lane.open.map((w) => w.toSnapshot()) };
       if (lane.carry !== undefined) snapshot.carry = { ...lane.carry };
+      if (Number.isFinite(lane.closedThrough)) snapshot.closedThrough = lane.closedThrough;
       lanes.push(snapshot);
     }
     return { key: this.key, meta: this.meta, timeZone: this.calendar.timeZone, lanes };
@@ -175,6 +202,7 @@ export class Series {
     for (const snapshot of lanes) {
       const lane = this.lane(snapshot.window);
       lane.carry = snapshot.carry === undefined ? undefined : { ...snapshot.carry };
+      lane.closedThrough = snapshot.closedThrough ?? Number.NEGATIVE_INFINITY;
       lane.open.push(...snapshot.open.map((w) => WindowState.fromSnapshot(w)));
       lane.open.sort((a, b) => a.start - b.start);
     }
@@ -189,7 +217,7 @@ export class Series {
   private lane(kind: WindowKind): Lane {
     let lane = this.#lanes.get(kind);
     if (lane === undefined) {
-      lane = { open: [], carry: undefined };
+      lane = { open: [], carry: undefined, closedThrough: Number.NEGATIVE_INFINITY };
       this.#lanes.set(kind, lane);
     }
     return lane;

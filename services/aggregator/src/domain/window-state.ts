@@ -47,6 +47,8 @@ export class WindowState {
    * aggregate was last drained. Not part of snapshots: a checkpoint is taken after a drain.
    */
   changed = false;
+  /** Processing time of the latest reading added; a window closes only once it rests. */
+  touchedAt = 0;
   readonly #ts: number[] = [];
   readonly #values: number[] = [];
   #duplicates = 0;

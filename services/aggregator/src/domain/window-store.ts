@@ -55,6 +55,14 @@ export type WindowStoreOptions = {
   windows?: readonly WindowKind[];
   /** How long past its end a window still accepts readings, in watermark time. Default 1 h. */
   allowedLatenessMs?: number;
+  /**
+   * Processing time a window due by its watermark stays open after its latest reading.
+   * Default 0 (close as soon as due). With a grace, a reading is too late only when its window
+   * (or a later one of its series) was already closed, so a backlog replayed at full speed,
+   * whose readings a shared MQTT subscription may reorder by hours of event time, still
+   * aggregates exactly.
+   */
+  closeGraceMs?: number;
   /** Subtracted from a device's greatest event time to get its watermark. Default 0. */
   outOfOrdernessMs?: number;
   /** Fall ratio that separates a counter reset from a rebase, see `consumption.ts`. Default 0.5. */
@@ -95,6 +103,8 @@ export type WindowStoreSnapshot = {
 
 type Device = {
   watermark: number;
+  /** Processing time of its latest reading: how `closeIdle` tells a silent device. */
+  lastSeenAt: number;
   earliestEnd: number;
   readonly series: Series[];
   /** Its series without dimensions by metric: the common lookup, without building a key. */
@@ -106,6 +116,7 @@ export class WindowStore {
   readonly #kinds: readonly WindowKind[];
   readonly #lateness: number;
   readonly #outOfOrderness: number;
+  readonly #grace: number;
   readonly #resetRatio: number;
   readonly #clock: () => number;
   readonly #coalesce: boolean;
@@ -121,6 +132,7 @@ export class WindowStore {
     this.#kinds = options.windows ?? WINDOW_KINDS;
     this.#lateness = options.allowedLatenessMs ?? 3_600_000;
     this.#outOfOrderness = options.outOfOrdernessMs ?? 0;
+    this.#grace = options.closeGraceMs ?? 0;
     this.#resetRatio = options.resetRatio ?? DEFAULT_RESET_RATIO;
     this.#clock = options.clock ?? Date.now;
     this.#coalesce = options.emit === 'coalesce';
@@ -141,6 +153,7 @@ export class WindowStore {
     device.watermark = Math.max(device.watermark, ts - this.#outOfOrderness);
     const series = this.series(reading, device);
     const computedAt = this.#clock();
+    device.lastSeenAt = computedAt;
     const closesBefore = device.watermark - this.#lateness;
     const updates: Aggregate[] = [];
     for (const kind of this.#kinds) {
@@ -149,13 +162,13 @@ export class WindowStore {
       let outcome: AddOutcome;
       if (window === undefined) {
         const bounds = series.calendar.bounds(ts, kind);
-        if (bounds.end <= closesBefore) {
+        if (this.#grace > 0 ? bounds.end <= series.closedThrough(kind) : bounds.end <= closesBefore) {
           result.tooLate = [...result.tooLate, kind];
           continue;
         }
         ({ window, outcome } = series.add(kind, bounds, ts, value));
         device.earliestEnd = Math.min(device.earliestEnd, window.end);
-      } else if (window.end <= closesBefore) {
+      } else if (this.#grace === 0 && window.end <= closesBefore) {
         result.tooLate = [...result.tooLate, kind];
         continue;
       } else {
@@ -165,6 +178,7 @@ export class WindowStore {
         result.duplicates = [...result.duplicates, kind];
         continue;
       }
+      window.touchedAt = computedAt;
       const next =
         series.meta.kind === 'cumulative_index' && window.lastTs === ts
           ? series.next(kind, window)
@@ -209,6 +223,28 @@ export class WindowStore {
       device.watermark = Math.max(device.watermark, watermark);
       closed.push(...this.closeDue(device, computedAt));
     }
+    return closed;
+  }
+
+  /**
+   * Closes every open window of the devices that sent nothing for `idleMs` of processing time,
+   * as if their event time had moved past those windows' lateness. Judging silence in
+   * processing time, per device, is what lets a replay of old data aggregate normally: a
+   * watermark pulled up to the wall clock would make every historical reading too late.
+   */
+  closeIdle(now: number, idleMs: number): Aggregate[] {
+    const computedAt = this.#clock();
+    const closed: Aggregate[] = [];
+    for (const device of this.#devices.values()) {
+      if (device.lastSeenAt > now - idleMs || !Number.isFinite(device.earliestEnd)) continue;
+      let latestEnd = Number.NEGATIVE_INFINITY;
+      for (const series of device.series) latestEnd = Math.max(latestEnd, series.latestEnd);
+      device.watermark = Math.max(device.watermark, latestEnd + this.#lateness);
+      closed.push(...this.closeDue(device, computedAt));
+    }
+    // Windows due by their watermark whose grace has run out since their last reading.
+    if (this.#grace > 0)
+      for (const device of this.#devices.values()) closed.push(...this.closeDue(device, computedAt));
     return closed;
   }
 
@@ -280,7 +316,7 @@ export class WindowStore {
     const closed: Aggregate[] = [];
     let earliestEnd = Number.POSITIVE_INFINITY;
     for (const series of device.series) {
-      closed.push(...series.evict(closesBefore, computedAt));
+      closed.push(...series.evict(closesBefore, computedAt, computedAt - this.#grace));
       earliestEnd = Math.min(earliestEnd, series.earliestEnd);
     }
     device.earliestEnd = earliestEnd;
@@ -292,6 +328,7 @@ export class WindowStore {
     if (device === undefined) {
       device = {
         watermark: Number.NEGATIVE_INFINITY,
+        lastSeenAt: this.#clock(),
         earliestEnd: Number.POSITIVE_INFINITY,
         series: [],
         plain: new Map(),
