@@ -14,7 +14,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{contracts,services/*,infra/runner,dashboards}/test/**/*.test.ts'],
+          include: [
+            '{contracts,services/*,infra/runner,dashboards}/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
