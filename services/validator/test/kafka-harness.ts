@@ -95,6 +95,18 @@ export class KafkaHarness {
     }
   }
 
+  /** Raw messages the validator's group has committed, over every partition. */
+  async committedRaw(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.topics.raw] });
+      return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** The validator's configuration on this harness's topics. */
   config(overrides: Record<string, string> = {}): ValidatorConfig {
     return loadConfig({
