@@ -149,22 +149,19 @@ export class PipelineHarness {
 
   /** Peak resident memory (VmHWM) of a running instance, in MiB. */
   peakRssMb(name: string): number | undefined {
-    const pid = this.processes.get(name)?.child.pid;
-    if (pid === undefined) return undefined;
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return match?.[1] ? Number(match[1]) / 1024 : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.memoryMb(name, 'VmHWM');
   }
 
   /** Current resident memory (VmRSS) of a running instance, in MiB. */
   rssMb(name: string): number | undefined {
+    return this.memoryMb(name, 'VmRSS');
+  }
+
+  private memoryMb(name: string, field: 'VmHWM' | 'VmRSS'): number | undefined {
     const pid = this.processes.get(name)?.child.pid;
     if (pid === undefined) return undefined;
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return match?.[1] ? Number(match[1]) / 1024 : undefined;
     } catch {
       return undefined;
