@@ -1,3 +1,4 @@
+export { ensureCatalogueTopics } from './catalogue-topics.js';
 export { loadConfig, RunnerConfig, type RunnerPaths } from './config.js';
 export { type DynsecAcl, DynsecClient, DynsecCommandError, type DynsecResponse } from './dynsec-client.js';
 export { createServers, down, reset, ServerStartError, status, up } from './infra.js';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { topicCatalogue } from '@terrapulse/contracts';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureCatalogueTopics } from '../catalogue-topics.js';
 import type { RunnerConfig, RunnerPaths } from '../config.js';
 import { ensureDebianPackages } from '../debian-packages.js';
 import type { Logger, NativeServer } from '../native-server.js';
@@ -170,23 +170,8 @@ export class KafkaServer implements NativeServer {
     const admin = this.client().admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topicCatalogue.filter((t) => !existing.has(t.name));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.name,
-          numPartitions: t.partitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: 'cleanup.policy', value: t.cleanupPolicy },
-            { name: 'retention.ms', value: String(t.retentionMs) },
-            ...Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-          ],
-        })),
-      });
-      this.log(`kafka: created topics ${missing.map((t) => t.name).join(', ')}`);
+      const created = await ensureCatalogueTopics(admin);
+      if (created.length > 0) this.log(`kafka: created topics ${created.join(', ')}`);
     } finally {
       await admin.disconnect();
     }
