@@ -1,3 +1,4 @@
+export { forEachLimited } from './for-each-limited.js';
 export { createKafka } from './kafka-client.js';
 export {
   createJsonLogger,

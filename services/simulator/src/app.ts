@@ -12,6 +12,7 @@ import type { CredentialStore } from './ports/credential-store.js';
 import type { DeviceConnector } from './ports/device-connector.js';
 import type { LedgerSink } from './ports/ledger-sink.js';
 import type { MqttAccessAdmin } from './ports/mqtt-access-admin.js';
+import type { RegistryOnboarding } from './ports/registry-onboarding.js';
 import type { RegistrySink } from './ports/registry-sink.js';
 
 /** What one invocation does: `seed` prepares the fleet; `run` prepares it and publishes readings. */
@@ -36,6 +37,11 @@ export interface SimulatorDeps {
   readonly connector: DeviceConnector;
   /** Absent: the registry topic is left alone (`--no-registry`). */
   readonly registry?: RegistrySink;
+  /**
+   * Onboards registered devices through the registry service (`--registry-url`); then only the
+   * deliberately unknown devices get credentials directly from the broker's admin.
+   */
+  readonly onboarding?: RegistryOnboarding;
   /** Writes the seed file (`--seed-file`). */
   readonly writeSeed?: (records: readonly DeviceRecord[]) => Promise<void>;
   readonly ledgerSink?: LedgerSink;
@@ -78,23 +84,29 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const start = async (): Promise<void> => {
     const territory = buildTerritory({ ...task.territory, unknownDevices: task.faults.unknownDevices ?? 0 });
     const devices = territory.devices;
-    const provisioned = await provisionFleet(devices, {
+    const records = registryRecords(devices);
+    const direct = deps.onboarding === undefined ? devices : devices.filter((d) => !d.registered);
+    const provisioned = await provisionFleet(direct, {
       admin: deps.admin,
       store: deps.store,
       rotatePasswords: task.rotatePasswords ?? false,
       logger,
     });
-    const records = registryRecords(devices);
-    const published = deps.registry === undefined ? 0 : await publishRegistry(devices, deps.registry);
+    const onboarded = await deps.onboarding?.onboard(records, deps.store);
+    const passwords = new Map([...provisioned.passwords, ...(onboarded?.passwords ?? [])]);
+    const published =
+      deps.registry === undefined || deps.onboarding !== undefined
+        ? (onboarded?.registered ?? 0)
+        : await publishRegistry(devices, deps.registry);
     await deps.writeSeed?.(records);
     const base = {
       command: task.command,
       devices: records.length,
       unknownDevices: devices.length - records.length,
       provisioned: {
-        created: provisioned.createdClients,
+        created: provisioned.createdClients + (onboarded?.provisioned ?? 0),
         updated: provisioned.updatedClients,
-        unchanged: provisioned.unchanged,
+        unchanged: provisioned.unchanged + (onboarded?.unchanged ?? 0),
       },
       registryRecords: published,
     };
@@ -105,7 +117,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     }
     run = await runSimulation({
       devices,
-      passwords: provisioned.passwords,
+      passwords,
       connector: deps.connector,
       mode: task.mode,
       faults: task.faults,

@@ -10,6 +10,8 @@ export const USAGE = `Usage: node dist/main.js <seed|run> [options]
   run    the same, then publish readings until the replay is done, --duration ends, or SIGINT
 
 Fleet:    --devices N  --prefix P  --seed S  --seed-file PATH  --no-registry  --rotate-passwords
+          --registry-url URL (onboard through the registry service with REGISTRY_TOKEN
+          or REGISTRY_ADMIN_TOKEN instead of writing the registry topic directly)
 Time:     --mode live|replay  --speed X (live)  --from ISO --to ISO (replay; default: the last hour)
           --duration SECONDS
 Rate:     --rate R (readings/s over the fleet)  --max (as fast as the in-flight bound allows)
@@ -25,6 +27,8 @@ export interface CliOptions {
   readonly seed?: string;
   readonly seedFile?: string;
   readonly publishRegistry: boolean;
+  /** Onboard registered devices through the registry service's API at this URL. */
+  readonly registryUrl?: string;
   readonly rotatePasswords: boolean;
   readonly mode: TimeMode;
   readonly durationMs?: number;
@@ -90,6 +94,7 @@ export function parseCliArgs(argv: readonly string[], now: number): CliOptions {
       seed: { type: 'string' },
       'seed-file': { type: 'string' },
       'no-registry': { type: 'boolean', default: false },
+      'registry-url': { type: 'string' },
       'rotate-passwords': { type: 'boolean', default: false },
       mode: { type: 'string' },
       speed: { type: 'string' },
@@ -112,6 +117,11 @@ export function parseCliArgs(argv: readonly string[], now: number): CliOptions {
   const format = UplinkFormat.safeParse(values.format);
   if (!format.success) throw new RangeError(`--format: json or senml, got ${values.format}`);
   const durationS = number('duration', values.duration, 0.001);
+  const registryUrl = values['registry-url'];
+  if (registryUrl !== undefined && !/^https?:\/\/.+/.test(registryUrl))
+    throw new RangeError(`--registry-url: expected an http(s):// URL, got ${registryUrl}`);
+  if (registryUrl !== undefined && values['no-registry'])
+    throw new RangeError('--registry-url and --no-registry exclude each other');
   const options: CliOptions = {
     command,
     publishRegistry: !values['no-registry'],
@@ -133,6 +143,7 @@ export function parseCliArgs(argv: readonly string[], now: number): CliOptions {
     ...(values.prefix !== undefined && { prefix: values.prefix }),
     ...(values.seed !== undefined && { seed: values.seed }),
     ...(values['seed-file'] !== undefined && { seedFile: values['seed-file'] }),
+    ...(registryUrl !== undefined && { registryUrl }),
     ...(durationS !== undefined && { durationMs: Math.round(durationS * 1000) }),
     ...(rate !== undefined && { rate }),
     ...(inflight !== undefined && { inflight }),

@@ -19,6 +19,9 @@ export function simulatorEnv(defaultCredentialsFile: string) {
       MQTT_ADMIN_PASSWORD: z.string().min(1),
       /** The compacted topic the validator reads devices from, until the registry service owns it. */
       TOPIC_REGISTRY: z.string().min(1).default(TOPICS.registryDevices.name),
+      /** Token for --registry-url (an operator's or admin's); REGISTRY_ADMIN_TOKEN when unset. */
+      REGISTRY_TOKEN: z.string().min(1).optional(),
+      REGISTRY_ADMIN_TOKEN: z.string().min(1).optional(),
       /** Kafka client id of the registry producer, to tell the simulator apart in broker logs. */
       KAFKA_CLIENT_ID: z.string().min(1).default('terrapulse-simulator'),
       /** Device passwords of local runs (mode 0600), so a second run connects without re-provisioning. */

@@ -13,6 +13,7 @@ import { writeSeedFile } from './adapters/file/seed-file.js';
 import { KafkaRegistrySink } from './adapters/kafka/kafka-registry-sink.js';
 import { LeanMqttConnector } from './adapters/mqtt/lean-mqtt-connector.js';
 import { MqttDeviceConnector } from './adapters/mqtt/mqtt-device-connector.js';
+import { RegistryApiOnboarding } from './adapters/registry-api/registry-api-onboarding.js';
 import { createSimulator, type SimulatorSummary } from './app.js';
 import { type CliOptions, parseCliArgs, USAGE } from './cli-options.js';
 import { loadConfig, type SimulatorConfig } from './config.js';
@@ -54,13 +55,21 @@ async function main(cli: CliOptions, config: SimulatorConfig, logger: Logger): P
   });
   const store = await CredentialsFile.open(config.SIMULATOR_CREDENTIALS_FILE);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
-  const producer = cli.publishRegistry
-    ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
-    : undefined;
+  const producer =
+    cli.publishRegistry && cli.registryUrl === undefined
+      ? kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+      : undefined;
   await producer?.connect();
   const ledgerSink = cli.ledger === undefined ? undefined : new JsonlLedgerFile(cli.ledger);
   const metrics = createSimulatorMetrics();
   const seedFile = cli.seedFile;
+  const registryToken = config.REGISTRY_TOKEN ?? config.REGISTRY_ADMIN_TOKEN;
+  if (cli.registryUrl !== undefined && registryToken === undefined)
+    throw new Error('--registry-url needs REGISTRY_TOKEN (or REGISTRY_ADMIN_TOKEN) in the environment');
+  const onboarding =
+    cli.registryUrl === undefined || registryToken === undefined
+      ? undefined
+      : new RegistryApiOnboarding({ url: cli.registryUrl, token: registryToken, logger });
   const simulator = createSimulator({
     task: {
       command: cli.command,
@@ -87,6 +96,7 @@ async function main(cli: CliOptions, config: SimulatorConfig, logger: Logger): P
     logger,
     metrics,
     ...(producer !== undefined && { registry: new KafkaRegistrySink(producer, config.TOPIC_REGISTRY) }),
+    ...(onboarding !== undefined && { onboarding }),
     ...(seedFile !== undefined && { writeSeed: (records) => writeSeedFile(seedFile, records) }),
     ...(ledgerSink !== undefined && { ledgerSink }),
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deviceAclTopic } from '@terrapulse/contracts';
-import { type Logger, silentLogger } from '@terrapulse/service-kit';
+import { forEachLimited, type Logger, silentLogger } from '@terrapulse/service-kit';
 import type { SimDevice } from '../domain/types.js';
 import type { CredentialStore } from '../ports/credential-store.js';
 import type { AccessRule, MqttAccessAdmin } from '../ports/mqtt-access-admin.js';
@@ -110,16 +110,4 @@ export async function deprovisionFleet(
     },
   );
   await options.store?.save();
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await run(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeviceRecord } from '@terrapulse/contracts';
+import { forEachLimited, type Logger, silentLogger } from '@terrapulse/service-kit';
+import type { CredentialStore } from '../../ports/credential-store.js';
+import type { OnboardingResult, RegistryOnboarding } from '../../ports/registry-onboarding.js';
+
+export interface RegistryApiOnboardingOptions {
+  /** Base URL of the registry, e.g. http://127.0.0.1:8410 */
+  readonly url: string;
+  /** An admin or operator token of the tenants being onboarded. */
+  readonly token: string;
+  /** Requests in flight at once. @default 16 */
+  readonly concurrency?: number;
+  /** How long provisioning jobs may take, all devices together. @default 120 s */
+  readonly provisionTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** Raised when the registry refuses a request: the status and its error body say why. */
+export class RegistryApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
+    super(`registry ${what}: HTTP ${status} ${body.slice(0, 300)}`);
+    this.name = 'RegistryApiError';
+  }
+}
+
+interface DeviceView {
+  readonly device: DeviceRecord;
+}
+
+/** States in which a device holds MQTT credentials the registry issued. */
+const HOLDS_CREDENTIALS = new Set(['provisioned', 'active', 'silent']);
+
+/** Onboards the simulated fleet through the registry's HTTP API (register, provision, wait). */
+export class RegistryApiOnboarding implements RegistryOnboarding {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: RegistryApiOnboardingOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async onboard(records: readonly DeviceRecord[], store: CredentialStore): Promise<OnboardingResult> {
+    const passwords = new Map<string, string>();
+    const counts = { registered: 0, provisioned: 0, unchanged: 0 };
+    const awaiting: string[] = [];
+    await forEachLimited(records, this.options.concurrency ?? 16, async (record) => {
+      let view = await this.getDevice(record.deviceId);
+      if (view === undefined) {
+        view = await this.register(record);
+        counts.registered++;
+      }
+      const state = view.device.state;
+      if (state === 'suspended' || state === 'decommissioned') {
+        this.logger.warn('device not provisioned: its registry state forbids it', {
+          deviceId: record.deviceId,
+          state,
+        });
+        return;
+      }
+      const stored = store.get(record.deviceId);
+      if (stored !== undefined && HOLDS_CREDENTIALS.has(state)) {
+        passwords.set(record.deviceId, stored);
+        counts.unchanged++;
+        return;
+      }
+      const password = await this.provision(record.deviceId);
+      store.set(record.deviceId, password);
+      passwords.set(record.deviceId, password);
+      awaiting.push(record.deviceId);
+      counts.provisioned++;
+    });
+    await store.save();
+    await this.waitProvisioned(awaiting);
+    this.logger.info('fleet onboarded through the registry', { devices: records.length, ...counts });
+    return { passwords, ...counts };
+  }
+
+  private async getDevice(deviceId: string): Promise<DeviceView | undefined> {
+    const response = await this.request('GET', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
+    if (response.status === 404) return undefined;
+    return (await this.expect(response, 200, `GET device ${deviceId}`)) as DeviceView;
+  }
+
+  private async register(record: DeviceRecord): Promise<DeviceView> {
+    const { state: _state, stateReason: _reason, updatedAt: _updated, ...draft } = record;
+    const response = await this.request('POST', '/api/v1/devices', draft);
+    return (await this.expect(response, 201, `register ${record.deviceId}`)) as DeviceView;
+  }
+
+  private async provision(deviceId: string): Promise<string> {
+    const response = await this.request('POST', `/api/v1/devices/${encodeURIComponent(deviceId)}/provision`);
+    const body = (await this.expect(response, 202, `provision ${deviceId}`)) as {
+      credentials: { password: string };
+    };
+    return body.credentials.password;
+  }
+
+  /** Provisioning runs as a job: a device's credentials work once it left `registered`. */
+  private async waitProvisioned(deviceIds: readonly string[]): Promise<void> {
+    const deadline = Date.now() + (this.options.provisionTimeoutMs ?? 120_000);
+    let pending = [...deviceIds];
+    while (pending.length > 0) {
+      const still: string[] = [];
+      await forEachLimited(pending, this.options.concurrency ?? 16, async (deviceId) => {
+        const view = await this.getDevice(deviceId);
+        if (view === undefined || view.device.state === 'registered') {
+          if (view?.device.stateReason !== undefined && Date.now() > deadline) {
+            throw new Error(`device ${deviceId} not provisioned: ${view.device.stateReason}`);
+          }
+          still.push(deviceId);
+        }
+      });
+      pending = still;
+      if (pending.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${pending.length} devices still not provisioned, e.g. ${pending.slice(0, 5).join(', ')}`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+
+  private request(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(new URL(path, this.options.url), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  }
+
+  private async expect(response: Response, status: number, what: string): Promise<unknown> {
+    const text = await response.text();
+    if (response.status !== status) throw new RegistryApiError(response.status, text, what);
+    return JSON.parse(text) as unknown;
+  }
+}
