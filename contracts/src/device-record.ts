@@ -64,6 +64,17 @@ export function rejectionForDeviceState(state: DeviceState): RejectionReason | u
   }
 }
 
+/**
+ * What a water meter measures in its sector's network balance (indicator_network_yield):
+ * `production` = volume put into the sector (plant outlet, sector inlet meter), `consumption` =
+ * volume delivered to users (subscriber meters, or a meter aggregating them). Yield =
+ * consumption / production; the difference is the sector's losses.
+ */
+export const MeterRole = z
+  .enum(['production', 'consumption'])
+  .describe("Role of a water meter in its sector's network yield");
+export type MeterRole = z.infer<typeof MeterRole>;
+
 export const ExternalIds = z
   .strictObject({
     devEui: z
@@ -114,6 +125,9 @@ export const DeviceRecord = z
       .describe('Seconds between two uplinks in normal operation; drives silence detection'),
     installedAt: z.iso.date().describe('Installation date (YYYY-MM-DD)'),
     externalIds: ExternalIds.optional(),
+    meterRole: MeterRole.optional().describe(
+      'Water meters only: production (volume into the sector) or consumption (volume delivered); absent = not counted in the network yield',
+    ),
     state: DeviceState,
     stateReason: z.string().max(500).optional().describe('Why the device entered its state'),
     updatedAt: z.iso.datetime().describe('Last change of the record, UTC (ends with Z)'),
@@ -125,6 +139,9 @@ export const DeviceRecord = z
         path: ['domain'],
         message: `a ${d.kind} belongs to ${deviceKindDomain[d.kind]}`,
       });
+    }
+    if (d.meterRole !== undefined && d.domain !== 'water') {
+      ctx.addIssue({ code: 'custom', path: ['meterRole'], message: 'only water meters have a meter role' });
     }
     for (const [i, id] of d.metrics.entries()) {
       if (metricCatalogue[id].domain !== d.domain) {

@@ -31,6 +31,21 @@ describe('DeviceRecord', () => {
     expect(DeviceRecord.safeParse(valid).success).toBe(true);
   });
 
+  it('accepts a meter role on a water meter and refuses it elsewhere', () => {
+    const waterMeter = {
+      ...valid,
+      domain: 'water',
+      kind: 'water_meter',
+      metrics: ['water.volume_index'],
+      meterRole: 'production',
+    };
+    expect(DeviceRecord.safeParse(waterMeter).success).toBe(true);
+    expect(DeviceRecord.safeParse({ ...waterMeter, meterRole: 'export' }).success).toBe(false);
+    const energy = DeviceRecord.safeParse({ ...valid, meterRole: 'consumption' });
+    expect(energy.success).toBe(false);
+    expect(energy.error?.issues.map((i) => i.path.join('.'))).toContain('meterRole');
+  });
+
   it('accepts a minimal record just registered', () => {
     const minimal = {
       deviceId: 'bc-quai-1',

@@ -21,6 +21,13 @@ export {
   DEFAULT_CHECKPOINT_TOPIC,
   loadConfig,
 } from './config.js';
+export {
+  DEFAULT_TIME_ZONE,
+  type TimeZoneRules,
+  timeZoneRules,
+  type WindowBounds,
+  windowBounds,
+} from './domain/index.js';
 export { createKafkaAggregator } from './kafka-aggregator.js';
 export { type AggregatorMetrics, createAggregatorMetrics } from './metrics.js';
 export type { AggregateSink } from './ports/aggregate-sink.js';

@@ -131,6 +131,40 @@ describe('water profiles', () => {
   });
 });
 
+describe('water network balance', () => {
+  const sectors = new Map<string, SimDevice[]>();
+  for (const d of territory.devices) {
+    if (d.record.meterRole === undefined || !/-secteur-/.test(d.record.site)) continue;
+    sectors.set(d.record.site, [...(sectors.get(d.record.site) ?? []), d]);
+  }
+  const volume = (d: SimDevice, from: number, to: number) =>
+    value(d, to, 'water.volume_index') - value(d, from, 'water.volume_index');
+
+  it('should give every water sector a production meter and consumption meters', () => {
+    expect(sectors.size).toBeGreaterThan(3);
+    for (const meters of sectors.values()) {
+      expect(meters.filter((d) => d.record.meterRole === 'production')).toHaveLength(1);
+      expect(meters.filter((d) => d.record.meterRole === 'consumption')).toHaveLength(2);
+    }
+  });
+
+  it("should put into each sector its consumers' volume plus 10 to 20 % of losses", () => {
+    const from = paris('2024-11-17', '00:00');
+    const to = from + DAY;
+    for (const meters of sectors.values()) {
+      const produced = meters
+        .filter((d) => d.record.meterRole === 'production' && d.profile.type === 'water_meter')
+        .reduce((sum, d) => sum + volume(d, from, to), 0);
+      const consumed = meters
+        .filter((d) => d.record.meterRole === 'consumption')
+        .reduce((sum, d) => sum + volume(d, from, to), 0);
+      const losses = (produced - consumed) / produced;
+      expect(losses).toBeGreaterThan(0.1);
+      expect(losses).toBeLessThan(0.2);
+    }
+  });
+});
+
 describe('mobility profiles', () => {
   const counter = deviceOfKind('traffic_counter');
   const bikes = deviceOfKind('bike_counter');

@@ -1,4 +1,4 @@
-import type { DeviceKind, MetricId } from '@terrapulse/contracts';
+import type { DeviceKind, MeterRole, MetricId } from '@terrapulse/contracts';
 
 /**
  * The demo territory's cast: three communes and the water syndicate that serves them, the kinds
@@ -104,6 +104,10 @@ export interface DeviceTemplate {
   readonly model: string;
   readonly metrics: readonly MetricId[];
   readonly expectedIntervalS: number;
+  /** Water meters: counted as production or consumption in the sector's network yield. */
+  readonly meterRole?: MeterRole;
+  /** Consumption meters: share of the sector's demand they measure (the shares of a sector sum to 1). */
+  readonly demandShare?: number;
 }
 
 const ELECTRICITY: DeviceTemplate = {
@@ -127,13 +131,28 @@ const HEAT: DeviceTemplate = {
   metrics: ['energy.heat_energy_index'],
   expectedIntervalS: 3600,
 };
+/** A sector's inlet (or a plant's outlet) meter: demand, background leakage and leaks all pass it. */
 const WATER_METER: DeviceTemplate = {
   kind: 'water_meter',
   code: 'wm',
   model: 'Itron Intelis wSource',
   metrics: ['water.volume_index', 'water.flow'],
   expectedIntervalS: 900,
+  meterRole: 'production',
 };
+/**
+ * The sector's delivered volume, as the subscriber meters' remote reading sums it per district:
+ * two per sector, whose demand shares sum to 1, so inlet = consumers + losses.
+ */
+const CONSUMER_METERS: readonly DeviceTemplate[] = [0.55, 0.45].map((demandShare) => ({
+  kind: 'water_meter',
+  code: 'wc',
+  model: 'Itron Cyble 5 (district sum of subscriber meters)',
+  metrics: ['water.volume_index', 'water.flow'],
+  expectedIntervalS: 900,
+  meterRole: 'consumption',
+  demandShare,
+}));
 const FLOW: DeviceTemplate = {
   kind: 'water_flow_sensor',
   code: 'wf',
@@ -191,7 +210,7 @@ export const SITE_EQUIPMENT: Readonly<Record<SiteKind, readonly DeviceTemplate[]
   gymnasium: [ELECTRICITY, HEAT],
   swimming_pool: [ELECTRICITY, GAS, HEAT],
   library: [ELECTRICITY, HEAT],
-  water_sector: [WATER_METER, FLOW, PRESSURE, PRESSURE, LEAK],
+  water_sector: [WATER_METER, ...CONSUMER_METERS, FLOW, PRESSURE, PRESSURE, LEAK],
   water_production: [WATER_METER, FLOW, PRESSURE],
   road: [TRAFFIC],
   bike_path: [BIKE, PEDESTRIAN],

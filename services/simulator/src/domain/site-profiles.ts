@@ -1,7 +1,7 @@
 import type { DeviceKind } from '@terrapulse/contracts';
 import { hashText } from './hash.js';
 import type { BuildingUse, CarParkUse } from './shapes.js';
-import type { SiteKind } from './site-catalogue.js';
+import type { DeviceTemplate, SiteKind } from './site-catalogue.js';
 import type { Site } from './territory.js';
 import type { DeviceProfile, Leak } from './types.js';
 
@@ -57,7 +57,9 @@ export function siteTraits(kind: SiteKind, site: Site, random: () => number, lea
     floorAreaM2: site.floorAreaM2 ?? 1000,
     water: {
       meanFlowM3h,
-      leakageM3h: round1(meanFlowM3h * between(random, 0.06, 0.14)),
+      // Background leakage of 12-20 % of mean demand: losses of 10-20 % of the volume put in, a French
+      // network's usual range (yield 80-90 %).
+      leakageM3h: round1(meanFlowM3h * between(random, 0.12, 0.2)),
       staticBar: round1(production ? between(random, 6, 8) : between(random, 3.8, 6.2)),
       dipBar: round1(between(random, 0.5, 1.3)),
       ...(leak !== undefined && { leak }),
@@ -75,8 +77,16 @@ export function siteTraits(kind: SiteKind, site: Site, random: () => number, lea
   };
 }
 
-/** A device's own parameters, from its site's traits and a little of its own variation. */
-export function buildDeviceProfile(kind: DeviceKind, t: SiteTraits, random: () => number): DeviceProfile {
+/**
+ * A device's own parameters, from its site's traits and a little of its own variation. A
+ * consumption meter measures its share of the demand only: leakage and leaks are lost before it.
+ */
+export function buildDeviceProfile(
+  kind: DeviceKind,
+  t: SiteTraits,
+  random: () => number,
+  template: Pick<DeviceTemplate, 'meterRole' | 'demandShare'> = {},
+): DeviceProfile {
   const area = t.floorAreaM2;
   switch (kind) {
     case 'electricity_meter': {
@@ -104,14 +114,16 @@ export function buildDeviceProfile(kind: DeviceKind, t: SiteTraits, random: () =
         designKw: Math.round(area * (t.use === 'swimming_pool' ? 0.1 : 0.08)),
         initialKwh: Math.round(between(random, 50_000, 900_000)),
       };
-    case 'water_meter':
+    case 'water_meter': {
+      const delivered = template.meterRole === 'consumption';
       return {
         type: 'water_meter',
-        meanFlowM3h: t.water.meanFlowM3h,
-        leakageM3h: t.water.leakageM3h,
-        ...(t.water.leak !== undefined && { leak: t.water.leak }),
+        meanFlowM3h: delivered ? t.water.meanFlowM3h * (template.demandShare ?? 1) : t.water.meanFlowM3h,
+        leakageM3h: delivered ? 0 : t.water.leakageM3h,
+        ...(!delivered && t.water.leak !== undefined && { leak: t.water.leak }),
         initialM3: Math.round(between(random, 10_000, 1_000_000)),
       };
+    }
     case 'water_flow_sensor':
       return {
         type: 'water_flow',

@@ -185,12 +185,13 @@ class FleetBuilder {
       expectedIntervalS: template.expectedIntervalS,
       installedAt,
       externalIds: externalIds(template, this.random),
+      ...(template.meterRole !== undefined && { meterRole: template.meterRole }),
       state: 'provisioned',
       updatedAt: `${installedAt}T08:00:00Z`,
     });
     return {
       record,
-      profile: buildDeviceProfile(template.kind, traits, this.random),
+      profile: buildDeviceProfile(template.kind, traits, this.random, template),
       registered: true,
       noiseSeed: hashText(`${this.seed}:${localId}`),
       timezone: this.timezone,

@@ -86,4 +86,9 @@ export class DeviceTable {
   get size(): number {
     return this.devices.size;
   }
+
+  /** Every known device, for readers that need the whole fleet (the indicators' fleet snapshot). */
+  values(): IterableIterator<KnownDevice> {
+    return this.devices.values();
+  }
 }

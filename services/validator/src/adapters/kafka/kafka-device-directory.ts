@@ -1,6 +1,6 @@
 import type { Logger } from '@terrapulse/service-kit';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { DeviceTable, parseRegistryRecord } from '../../domain/index.js';
+import { DeviceTable, type KnownDevice, parseRegistryRecord } from '../../domain/index.js';
 import type { ValidatorMetrics } from '../../metrics.js';
 import type { DeviceDirectory } from '../../ports/index.js';
 
@@ -107,5 +107,10 @@ export class KafkaDeviceDirectory implements DeviceDirectory {
 
   size(): number {
     return this.table.size;
+  }
+
+  /** Every device of the table as it stands now (live after start()). */
+  devices(): IterableIterator<KnownDevice> {
+    return this.table.values();
   }
 }
