@@ -1,5 +1,6 @@
 export { ensureCatalogueTopics } from './catalogue-topics.js';
 export { loadConfig, RunnerConfig, type RunnerPaths } from './config.js';
+export { type AptUpdatePolicy, ensureDebianPackages } from './debian-packages.js';
 export { type DynsecAcl, DynsecClient, DynsecCommandError, type DynsecResponse } from './dynsec-client.js';
 export { createServers, down, reset, ServerStartError, status, up } from './infra.js';
 export { readLocalEnvironment, repositoryRoot, writeLocalEnvironment } from './local-environment.js';
