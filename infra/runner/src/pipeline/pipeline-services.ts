@@ -2,7 +2,12 @@ import { resolve } from 'node:path';
 
 /** A pipeline service the orchestrator runs, in start order (sinks first, so nothing waits on them). */
 export interface PipelineServiceSpec {
-  readonly name: 'influx-writer' | 'aggregator' | 'validator' | 'mqtt-bridge';
+  readonly name: 'influx-writer' | 'aggregator' | 'validator' | 'mqtt-bridge' | 'registry' | 'indicators';
+  /**
+   * Data-plane services scale with `--instances`; the registry and the indicators are the control
+   * plane of a territory and run once.
+   */
+  readonly scales: boolean;
   readonly script: string;
   /** OPS_PORT of the first instance; instance i listens on basePort + 100 * i. */
   readonly basePort: number;
@@ -16,6 +21,7 @@ export function pipelineServices(root: string): PipelineServiceSpec[] {
     {
       name: 'influx-writer',
       script: script('influx-writer'),
+      scales: true,
       basePort: 9404,
       group: {
         id: 'tp-influx-writer',
@@ -25,16 +31,20 @@ export function pipelineServices(root: string): PipelineServiceSpec[] {
     {
       name: 'aggregator',
       script: script('aggregator'),
+      scales: true,
       basePort: 9403,
       group: { id: 'tp-aggregator', topics: ['telemetry.readings'] },
     },
     {
       name: 'validator',
       script: script('validator'),
+      scales: true,
       basePort: 9402,
       group: { id: 'tp-validator', topics: ['telemetry.raw'] },
     },
-    { name: 'mqtt-bridge', script: script('mqtt-bridge'), basePort: 9401 },
+    { name: 'mqtt-bridge', script: script('mqtt-bridge'), scales: true, basePort: 9401 },
+    { name: 'registry', script: script('registry'), scales: false, basePort: 9410 },
+    { name: 'indicators', script: script('indicators'), scales: false, basePort: 9408 },
   ];
 }
 

@@ -19,6 +19,9 @@ import {
 } from './service-process.js';
 import { parseStartOptions, START_USAGE, type StartOptions } from './start-options.js';
 
+/** The registry's API and console in a local run (REGISTRY_HTTP_PORT's default). */
+const REGISTRY_URL = 'http://127.0.0.1:8410';
+
 /**
  * `npm start`: the servers, every pipeline service and the simulator for a
  * demo territory, with a live status line; `--duration N` ends with a summary.
@@ -42,18 +45,9 @@ async function main(options: StartOptions): Promise<number> {
     if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   }
 
-  say(`[start] seeding the demo territory (${options.devices} devices)`);
-  const seedCode = await runSimulator(
-    simulatorScript,
-    env,
-    ['seed', '--devices', String(options.devices)],
-    say,
-  );
-  if (seedCode !== 0) throw new Error('simulator seed failed; see its output above');
-
   const processes: ServiceProcess[] = [];
   for (const spec of specs) {
-    for (let i = 0; i < options.instances; i++) {
+    for (let i = 0; i < (spec.scales ? options.instances : 1); i++) {
       const p = startServiceProcess({
         name: `${spec.name}-${i + 1}`,
         script: spec.script,
@@ -70,9 +64,24 @@ async function main(options: StartOptions): Promise<number> {
     }
   }
 
+  // Operators onboard devices through the registry; the demo fleet is onboarded the same way.
+  say(`[start] onboarding the demo territory through the registry (${options.devices} devices)`);
+  const seedCode = await runSimulator(
+    simulatorScript,
+    env,
+    ['seed', '--devices', String(options.devices), '--registry-url', REGISTRY_URL],
+    say,
+  );
+  if (seedCode !== 0) {
+    await Promise.all([...processes].reverse().map((p) => stopServiceProcess(p)));
+    throw new Error('onboarding the demo territory failed; see its output above');
+  }
+
   const startedAt = Date.now();
   const simArgs = [
     'run',
+    '--registry-url',
+    REGISTRY_URL,
     '--devices',
     String(options.devices),
     '--mode',
@@ -142,6 +151,7 @@ async function main(options: StartOptions): Promise<number> {
   await sleep(3_000);
   const final = await scrape();
   const stored = await storedReadings(env, startedAt - 60_000);
+  const devicesByState = await registryDevicesByState(env).catch(() => ({}));
   await admin.disconnect();
   await Promise.all([...processes].reverse().map((p) => stopServiceProcess(p)));
   await simulator;
@@ -156,6 +166,7 @@ async function main(options: StartOptions): Promise<number> {
     readings_validated: final.readingsOut,
     stored_readings: stored,
     rejected_by_reason: Object.fromEntries(final.rejectedByReason),
+    devices_by_state: devicesByState,
     aggregates_emitted: final.aggregatesOut,
     influx_points_written: final.influxPoints,
     final_lag: Object.fromEntries(lag),
@@ -199,6 +210,26 @@ function runSimulator(
   });
   child.stderr.on('data', (chunk: Buffer) => say(`[simulator] ${chunk.toString().trimEnd()}`));
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** The registry's devices counted by lifecycle state (the registry lists at most 500 a page). */
+async function registryDevicesByState(env: Record<string, string>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let cursor: string | null = null;
+  do {
+    const url = new URL('/api/v1/devices', REGISTRY_URL);
+    url.searchParams.set('limit', '500');
+    if (cursor !== null) url.searchParams.set('cursor', cursor);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${env.REGISTRY_ADMIN_TOKEN}` } });
+    if (!response.ok) throw new Error(`registry answered ${response.status}`);
+    const page = (await response.json()) as {
+      items: Array<{ device: { state: string } }>;
+      nextCursor: string | null;
+    };
+    for (const item of page.items) counts[item.device.state] = (counts[item.device.state] ?? 0) + 1;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return counts;
 }
 
 /** Readings stored in InfluxDB since `fromMs`, counted with InfluxQL. */
