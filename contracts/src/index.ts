@@ -1,6 +1,7 @@
 export * from './aggregate.js';
 export * from './device-record.js';
 export * from './dimensions.js';
+export * from './influx-measurements.js';
 export * from './json.js';
 export * from './limits.js';
 export * from './message-contracts.js';

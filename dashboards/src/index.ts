@@ -4,7 +4,6 @@ export { DASHBOARD_TAG } from './dashboard-layout.js';
 export { BIKE_TREND_DAYS, bikeTrendQuery } from './dashboards/mobility.js';
 export { DATASOURCE, DATASOURCE_UID, TERRITORY_TIMEZONE } from './datasource.js';
 export type { InfluxQlTarget } from './influxql-target.js';
-export { MEASUREMENTS, type Measurement } from './measurements.js';
 export {
   BUILT_IN_VARIABLES,
   dashboardPanels,

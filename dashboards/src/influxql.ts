@@ -1,3 +1,4 @@
+import type { InfluxMeasurement } from '@terrapulse/contracts';
 import { TERRITORY_TIMEZONE } from './datasource.js';
 
 /**
@@ -7,6 +8,14 @@ import { TERRITORY_TIMEZONE } from './datasource.js';
  * expands a multi-value selection to `(a|b)` with regex escaping, and "All" to the variable's
  * allValue `.*`, so one form serves every selection.
  */
+
+/**
+ * `"name"`: a measurement of the catalogue (contracts influx-measurements.ts), bare; tests and
+ * prefixed deployments rename it with `withMeasurementPrefix` (panel-queries.ts).
+ */
+export function measurement(name: InfluxMeasurement): string {
+  return `"${name}"`;
+}
 
 /** `"tag" =~ /^$variable$/`: the series whose tag matches the variable's selection. */
 export function matchVariable(tag: string, variable: string = tag): string {

@@ -1,6 +1,6 @@
 import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { INFLUX_MEASUREMENTS } from '@terrapulse/contracts';
 import type { InfluxQlTarget } from './influxql-target.js';
-import { MEASUREMENTS } from './measurements.js';
 
 /**
  * What Grafana does to a panel's InfluxQL before sending it, done here so tests can run every
@@ -142,7 +142,7 @@ export function substituteVariables(query: string, ctx: QueryContext): string {
   });
 }
 
-const KNOWN_MEASUREMENTS: ReadonlySet<string> = new Set(MEASUREMENTS);
+const KNOWN_MEASUREMENTS: ReadonlySet<string> = new Set(INFLUX_MEASUREMENTS);
 
 /** Measurements a query reads (`FROM "name"`, subqueries included). */
 export function queryMeasurements(query: string): string[] {

@@ -3,23 +3,27 @@ import {
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Domain } from '@terrapulse/contracts';
+import type { Domain, InfluxMeasurement } from '@terrapulse/contracts';
 import { DATASOURCE } from './datasource.js';
-import { matchVariable, tagEquals, where } from './influxql.js';
+import { matchVariable, measurement, tagEquals, where } from './influxql.js';
 
 /**
  * Where the variables take their values: hourly aggregates carry every series tag of every
  * device that sent something, and are far fewer series than raw readings.
  */
-export const VARIABLE_SOURCE = 'aggregate_1h';
+export const VARIABLE_SOURCE: InfluxMeasurement = 'aggregate_1h';
 
 /** What "All" stands for in a query: any value, matched by the anchored regex filters. */
 export const ALL_VALUE = '.*';
 
 /** `SHOW TAG VALUES` of one key, narrowed by the variables it depends on (chained variables). */
-export function tagValuesQuery(measurement: string, key: string, conditions: readonly string[] = []): string {
+export function tagValuesQuery(
+  from: InfluxMeasurement,
+  key: string,
+  conditions: readonly string[] = [],
+): string {
   const filter = conditions.length > 0 ? ` WHERE ${where(...conditions)}` : '';
-  return `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${key}"${filter}`;
+  return `SHOW TAG VALUES FROM ${measurement(from)} WITH KEY = "${key}"${filter}`;
 }
 
 /** A multi-value variable defaulting to All, listing the values of a tag. */

@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana's ${__from} syntax in plain strings, on purpose
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { INFLUX_MEASUREMENTS } from '@terrapulse/contracts';
 import {
   BUILT_IN_VARIABLES,
   buildDashboards,
   DATASOURCE_UID,
-  MEASUREMENTS,
   panelQueries,
   queryMeasurements,
   referencedVariables,
@@ -111,7 +111,7 @@ describe('the generated dashboards', () => {
         expect(q.query, where).toMatch(/^SELECT .+ FROM /);
         const measurements = queryMeasurements(q.query);
         expect(measurements.length, where).toBeGreaterThan(0);
-        for (const m of measurements) expect(MEASUREMENTS as readonly string[], where).toContain(m);
+        for (const m of measurements) expect(INFLUX_MEASUREMENTS as readonly string[], where).toContain(m);
         expect(q.query, where).toMatch(/\$timeFilter|\$\{__from\}ms/);
         expect(q.query, where).not.toMatch(/\b(AND|WHERE)\s*(GROUP|\)|$)/);
         const depth = [...q.query].reduce(

@@ -122,7 +122,7 @@ describe('every dashboard panel on a dataset the real pipeline ingested', () => 
     aggregates = expectedAggregates(accepted);
     const distinct = distinctReadings(accepted).size;
     await eventually(
-      async () => (await countStoredReadings(influx, `${harness.measurementPrefix}reading`)) >= distinct,
+      async () => (await countStoredReadings(influx, names.reading)) >= distinct,
       300_000,
       2_000,
     );

@@ -1,13 +1,23 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { InfluxMeasurement } from '@terrapulse/contracts';
 import { THIS_PERIOD } from '../comparison-periods.js';
 import { buildDashboard } from '../dashboard-layout.js';
-import { byInterval, byLocalDay, byTags, matchVariable, scope, tagEquals, where } from '../influxql.js';
+import {
+  byInterval,
+  byLocalDay,
+  byTags,
+  matchVariable,
+  measurement,
+  scope,
+  tagEquals,
+  where,
+} from '../influxql.js';
 import { influxql } from '../influxql-target.js';
 import { barChart, barGauge, comparisonStat, table, timeseries } from '../panels.js';
 import { scopeVariables, tagValuesQuery, tagVariable } from '../variables.js';
 
 const COMPARED = 'This period, the previous period of the same length, and the same period 52 weeks earlier.';
-const INDICATOR = 'indicator_energy_1d';
+const INDICATOR = 'indicator_energy_1d' satisfies InfluxMeasurement;
 
 /** Energy: consumption and CO2e per site and carrier, per m², load curves and night baseload. */
 export function energyDashboard(): Dashboard {
@@ -24,8 +34,8 @@ export function energyDashboard(): Dashboard {
       tagVariable(
         'carrier',
         'Carrier',
-        tagValuesQuery(INDICATOR, 'carrier'),
-        'Energy carrier: electricity, natural_gas, district_heat',
+        tagValuesQuery(INDICATOR, 'carrier', [matchVariable('tenant'), matchVariable('site')]),
+        'Energy carrier of the selected sites: electricity, natural_gas, district_heat',
       ),
     ],
     sections: [
@@ -42,19 +52,19 @@ export function energyDashboard(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("consumption_kwh") FROM "${INDICATOR}" WHERE ${where(time, ...scope(matchVariable('carrier')))}`,
+              `SELECT sum("consumption_kwh") FROM ${measurement(INDICATOR)} WHERE ${where(time, ...scope(matchVariable('carrier')))}`,
           ),
           comparisonStat(
             {
               title: 'CO2e emitted',
-              description: `kWh times the emission factor of the carrier (defaults: ADEME Base Empreinte; see the table below). ${COMPARED}`,
+              description: `kWh times the emission factor of each carrier, set in the indicators service (EMISSION_FACTOR_*); the factors and their sources are in "Emission factors in use". ${COMPARED}`,
               unit: 'masskg',
               w: 12,
               h: 6,
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("co2e_kg") FROM "${INDICATOR}" WHERE ${where(time, ...scope(matchVariable('carrier')))}`,
+              `SELECT sum("co2e_kg") FROM ${measurement(INDICATOR)} WHERE ${where(time, ...scope(matchVariable('carrier')))}`,
           ),
           barChart(
             {
@@ -66,7 +76,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("consumption_kwh") AS "kWh" FROM "${INDICATOR}" WHERE ${indicator()} ${byTags('site')}`,
+                `SELECT sum("consumption_kwh") AS "kWh" FROM ${measurement(INDICATOR)} WHERE ${indicator()} ${byTags('site')}`,
                 {
                   format: 'table',
                 },
@@ -86,7 +96,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("kwh_per_m2") FROM "${INDICATOR}" WHERE ${indicator()} ${byTags('site')}`,
+                `SELECT sum("kwh_per_m2") FROM ${measurement(INDICATOR)} WHERE ${indicator()} ${byTags('site')}`,
                 {
                   alias: '$tag_site',
                 },
@@ -103,7 +113,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("consumption_kwh") FROM "${INDICATOR}" WHERE ${indicator()} ${byLocalDay('carrier')}`,
+                `SELECT sum("consumption_kwh") FROM ${measurement(INDICATOR)} WHERE ${indicator()} ${byLocalDay('carrier')}`,
                 {
                   alias: '$tag_carrier',
                 },
@@ -121,7 +131,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("co2e_kg") FROM "${INDICATOR}" WHERE ${indicator()} ${byLocalDay('carrier')}`,
+                `SELECT sum("co2e_kg") FROM ${measurement(INDICATOR)} WHERE ${indicator()} ${byLocalDay('carrier')}`,
                 {
                   alias: '$tag_carrier',
                 },
@@ -133,7 +143,7 @@ export function energyDashboard(): Dashboard {
             {
               title: 'Emission factors in use',
               description:
-                'kg CO2e per kWh applied to each carrier over the period, as configured in the indicators service (defaults from ADEME Base Empreinte).',
+                'kg CO2e per kWh (natural gas: per kWh PCS) applied to each carrier at the end of the period, and where it comes from: an ADEME Base Empreinte default, to be checked against the release the territory reports against, or the EMISSION_FACTOR_* setting of the indicators service. Both are stored with every daily point, so a change of factor shows here.',
               unit: 'none',
               w: 24,
               h: 5,
@@ -141,7 +151,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT last("emission_factor_kg_per_kwh") AS "kg CO2e per kWh" FROM "${INDICATOR}" WHERE ${indicator()} ${byTags('carrier')}`,
+                `SELECT last("emission_factor_kg_per_kwh") AS "kg CO2e per kWh", last("emission_factor_source") AS "source" FROM ${measurement(INDICATOR)} WHERE ${indicator()} ${byTags('carrier')}`,
                 { format: 'table' },
               ),
             ],
@@ -154,16 +164,20 @@ export function energyDashboard(): Dashboard {
           timeseries(
             {
               title: 'Electrical load per site',
-              description: 'Mean active power of the electricity meters, 15-minute aggregates.',
+              description:
+                'Active power of each site, its electricity meters added up: mean per meter over the interval (15-minute aggregates), summed per site.',
               unit: 'watt',
               w: 24,
               h: 8,
               minInterval: '15m',
             },
             [
-              influxql(`SELECT mean("mean") FROM "aggregate_15m" WHERE ${power} ${byInterval('site')}`, {
-                alias: '$tag_site',
-              }),
+              influxql(
+                `SELECT sum("power") FROM (SELECT mean("mean") AS "power" FROM ${measurement('aggregate_15m')} WHERE ${power} ${byInterval('site', 'device')}) WHERE ${THIS_PERIOD} ${byInterval('site')}`,
+                {
+                  alias: '$tag_site',
+                },
+              ),
             ],
           ),
           timeseries(
@@ -178,7 +192,7 @@ export function energyDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("consumption") FROM "aggregate_1h" WHERE ${where(THIS_PERIOD, ...scope(tagEquals('metric', 'energy.active_energy_index')))} ${byInterval('site')}`,
+                `SELECT sum("consumption") FROM ${measurement('aggregate_1h')} WHERE ${where(THIS_PERIOD, ...scope(tagEquals('metric', 'energy.active_energy_index')))} ${byInterval('site')}`,
                 { alias: '$tag_site' },
               ),
             ],
@@ -188,15 +202,18 @@ export function energyDashboard(): Dashboard {
             {
               title: 'Night baseload per site',
               description:
-                'Lowest hourly mean power of each local day: what stays on when the building is empty (ventilation, IT, pumps).',
+                'Lowest hourly power of each site and local day, its electricity meters added up: what stays on when the building is empty (ventilation, IT, pumps), reached at night or at the weekend. A baseload that creeps up is equipment left running.',
               unit: 'watt',
               w: 12,
               h: 8,
             },
             [
-              influxql(`SELECT min("mean") FROM "aggregate_1h" WHERE ${power} ${byLocalDay('site')}`, {
-                alias: '$tag_site',
-              }),
+              influxql(
+                `SELECT min("power") FROM (SELECT sum("mean") AS "power" FROM ${measurement('aggregate_1h')} WHERE ${power} GROUP BY time(1h), "site" fill(none)) WHERE ${THIS_PERIOD} ${byLocalDay('site')}`,
+                {
+                  alias: '$tag_site',
+                },
+              ),
             ],
           ),
         ],

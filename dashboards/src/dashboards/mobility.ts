@@ -1,7 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { THIS_PERIOD } from '../comparison-periods.js';
 import { buildDashboard } from '../dashboard-layout.js';
-import { byInterval, byLocalDay, scope, tagEquals, where } from '../influxql.js';
+import { byInterval, byLocalDay, measurement, scope, tagEquals, where } from '../influxql.js';
 import { influxql } from '../influxql-target.js';
 import { comparisonStat, timeseries } from '../panels.js';
 import { scopeVariables } from '../variables.js';
@@ -18,14 +18,14 @@ export const BIKE_TREND_DAYS = 7;
  */
 export function bikeTrendQuery(): string {
   const lookBack = `time >= \${__from}ms - ${BIKE_TREND_DAYS - 1}d AND time <= \${__to}ms`;
-  return `SELECT moving_average(sum("sum"), ${BIKE_TREND_DAYS}) FROM "aggregate_1d" WHERE ${where(lookBack, ...scope(tagEquals('metric', 'mobility.bike_count')))} ${byLocalDay()}`;
+  return `SELECT moving_average(sum("sum"), ${BIKE_TREND_DAYS}) FROM ${measurement('aggregate_1d')} WHERE ${where(lookBack, ...scope(tagEquals('metric', 'mobility.bike_count')))} ${byLocalDay()}`;
 }
 
 /** Mobility: traffic by vehicle class, cycling and its trend, speeds, parking occupancy. */
 export function mobilityDashboard(): Dashboard {
   const metric = (id: string, time = THIS_PERIOD) => where(time, ...scope(tagEquals('metric', id)));
   const total = (id: string) => (time: string) =>
-    `SELECT sum("sum") FROM "aggregate_1d" WHERE ${metric(id, time)}`;
+    `SELECT sum("sum") FROM ${measurement('aggregate_1d')} WHERE ${metric(id, time)}`;
   return buildDashboard({
     uid: 'terrapulse-mobility',
     title: 'Terrapulse / Mobility',
@@ -80,7 +80,7 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("sum") FROM "aggregate_1d" WHERE ${metric('mobility.vehicle_count')} ${byLocalDay('vehicleClass')}`,
+                `SELECT sum("sum") FROM ${measurement('aggregate_1d')} WHERE ${metric('mobility.vehicle_count')} ${byLocalDay('vehicleClass')}`,
                 { alias: '$tag_vehicleClass' },
               ),
             ],
@@ -97,7 +97,7 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("sum") FROM "aggregate_1h" WHERE ${metric('mobility.vehicle_count')} ${byInterval('vehicleClass')}`,
+                `SELECT sum("sum") FROM ${measurement('aggregate_1h')} WHERE ${metric('mobility.vehicle_count')} ${byInterval('vehicleClass')}`,
                 { alias: '$tag_vehicleClass' },
               ),
             ],
@@ -118,7 +118,7 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("sum") FROM "aggregate_1d" WHERE ${metric('mobility.bike_count')} ${byLocalDay()}`,
+                `SELECT sum("sum") FROM ${measurement('aggregate_1d')} WHERE ${metric('mobility.bike_count')} ${byLocalDay()}`,
                 { alias: 'per day' },
               ),
               influxql(bikeTrendQuery(), { alias: `${BIKE_TREND_DAYS}-day average` }),
@@ -135,7 +135,7 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("sum") FROM "aggregate_1h" WHERE ${metric('mobility.bike_count')} ${byInterval('site')}`,
+                `SELECT sum("sum") FROM ${measurement('aggregate_1h')} WHERE ${metric('mobility.bike_count')} ${byInterval('site')}`,
                 {
                   alias: '$tag_site',
                 },
@@ -159,7 +159,7 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT mean("mean") FROM "aggregate_1h" WHERE ${metric('mobility.average_speed')} ${byInterval('site')}`,
+                `SELECT mean("mean") FROM ${measurement('aggregate_1h')} WHERE ${metric('mobility.average_speed')} ${byInterval('site')}`,
                 { alias: '$tag_site' },
               ),
             ],
@@ -175,11 +175,11 @@ export function mobilityDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT mean("mean") FROM "aggregate_15m" WHERE ${metric('mobility.parking_occupied')} ${byInterval('site')}`,
+                `SELECT mean("mean") FROM ${measurement('aggregate_15m')} WHERE ${metric('mobility.parking_occupied')} ${byInterval('site')}`,
                 { alias: '$tag_site occupied' },
               ),
               influxql(
-                `SELECT mean("mean") FROM "aggregate_15m" WHERE ${metric('mobility.parking_capacity')} ${byInterval('site')}`,
+                `SELECT mean("mean") FROM ${measurement('aggregate_15m')} WHERE ${metric('mobility.parking_capacity')} ${byInterval('site')}`,
                 { alias: '$tag_site capacity' },
               ),
             ],

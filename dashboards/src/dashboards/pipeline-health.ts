@@ -1,7 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { InfluxMeasurement } from '@terrapulse/contracts';
 import { THIS_PERIOD } from '../comparison-periods.js';
 import { buildDashboard } from '../dashboard-layout.js';
-import { byInterval, byTags, matchVariable, scope, where } from '../influxql.js';
+import { byInterval, byTags, matchVariable, measurement, scope, where } from '../influxql.js';
 import { influxql } from '../influxql-target.js';
 import { barGauge, comparisonStat, stat, table, timeseries } from '../panels.js';
 import { scopeVariables } from '../variables.js';
@@ -14,10 +15,13 @@ export function pipelineHealthDashboard(): Dashboard {
   const scoped = where(THIS_PERIOD, ...scope(matchVariable('domain')));
   const rejections = where(THIS_PERIOD, matchVariable('device'));
   const tenant = where(THIS_PERIOD, matchVariable('tenant'));
-  const stored = (measurement: string, field: string, alias: string) =>
-    influxql(`SELECT count("${field}") ${PER_SECOND} FROM "${measurement}" WHERE ${scoped} ${byInterval()}`, {
-      alias,
-    });
+  const stored = (kind: InfluxMeasurement, field: string, alias: string) =>
+    influxql(
+      `SELECT count("${field}") ${PER_SECOND} FROM ${measurement(kind)} WHERE ${scoped} ${byInterval()}`,
+      {
+        alias,
+      },
+    );
   return buildDashboard({
     uid: 'terrapulse-pipeline',
     title: 'Terrapulse / Pipeline and fleet health',
@@ -41,7 +45,7 @@ export function pipelineHealthDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT count("value") ${PER_SECOND} FROM "reading" WHERE ${scoped} ${byInterval('domain')}`,
+                `SELECT count("value") ${PER_SECOND} FROM ${measurement('reading')} WHERE ${scoped} ${byInterval('domain')}`,
                 {
                   alias: '$tag_domain',
                 },
@@ -73,9 +77,12 @@ export function pipelineHealthDashboard(): Dashboard {
               h: 8,
             },
             [
-              influxql(`SELECT sum("count") FROM "rejection" WHERE ${rejections} ${byInterval('reason')}`, {
-                alias: '$tag_reason',
-              }),
+              influxql(
+                `SELECT sum("count") FROM ${measurement('rejection')} WHERE ${rejections} ${byInterval('reason')}`,
+                {
+                  alias: '$tag_reason',
+                },
+              ),
             ],
             { bars: true, stacked: true },
           ),
@@ -89,9 +96,12 @@ export function pipelineHealthDashboard(): Dashboard {
               decimals: 0,
             },
             [
-              influxql(`SELECT sum("count") FROM "rejection" WHERE ${rejections} ${byTags('reason')}`, {
-                alias: '$tag_reason',
-              }),
+              influxql(
+                `SELECT sum("count") FROM ${measurement('rejection')} WHERE ${rejections} ${byTags('reason')}`,
+                {
+                  alias: '$tag_reason',
+                },
+              ),
             ],
           ),
           comparisonStat(
@@ -103,7 +113,8 @@ export function pipelineHealthDashboard(): Dashboard {
               h: 8,
               decimals: 0,
             },
-            (time) => `SELECT sum("count") FROM "rejection" WHERE ${where(time, matchVariable('device'))}`,
+            (time) =>
+              `SELECT sum("count") FROM ${measurement('rejection')} WHERE ${where(time, matchVariable('device'))}`,
           ),
           timeseries(
             {
@@ -117,7 +128,7 @@ export function pipelineHealthDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT max("lag") FROM "pipeline_lag" WHERE ${THIS_PERIOD} ${byInterval('group', 'topic')}`,
+                `SELECT max("lag") FROM ${measurement('pipeline_lag')} WHERE ${THIS_PERIOD} ${byInterval('group', 'topic')}`,
                 {
                   alias: '$tag_group / $tag_topic',
                 },
@@ -141,7 +152,7 @@ export function pipelineHealthDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("count") FROM (SELECT last("count") AS "count" FROM "fleet_devices" WHERE ${tenant} ${byInterval('tenant', 'state')}) WHERE ${THIS_PERIOD} ${byInterval('state')}`,
+                `SELECT sum("count") FROM (SELECT last("count") AS "count" FROM ${measurement('fleet_devices')} WHERE ${tenant} ${byInterval('tenant', 'state')}) WHERE ${THIS_PERIOD} ${byInterval('state')}`,
                 { alias: '$tag_state' },
               ),
             ],
@@ -158,7 +169,7 @@ export function pipelineHealthDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("count") FROM (SELECT last("count") AS "count" FROM "fleet_devices" WHERE ${tenant} ${byTags('tenant', 'state')}) ${byTags('state')}`,
+                `SELECT sum("count") FROM (SELECT last("count") AS "count" FROM ${measurement('fleet_devices')} WHERE ${tenant} ${byTags('tenant', 'state')}) ${byTags('state')}`,
                 { alias: '$tag_state' },
               ),
             ],
@@ -173,7 +184,7 @@ export function pipelineHealthDashboard(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("silent") FROM (SELECT last("silent") AS "silent" FROM "device_status" WHERE ${where(time, ...scope(matchVariable('domain')))} GROUP BY "device")`,
+              `SELECT sum("silent") FROM (SELECT last("silent") AS "silent" FROM ${measurement('device_status')} WHERE ${where(time, ...scope(matchVariable('domain')))} GROUP BY "device")`,
           ),
           table(
             {
@@ -186,7 +197,7 @@ export function pipelineHealthDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT last("silent") AS "silent", last("state") AS "state", last("last_seen_age_s") AS "last seen (s ago)" FROM "device_status" WHERE ${scoped} ${byTags('tenant', 'site', 'domain', 'device')}`,
+                `SELECT last("silent") AS "silent", last("state") AS "state", last("last_seen_age_s") AS "last seen (s ago)" FROM ${measurement('device_status')} WHERE ${scoped} ${byTags('tenant', 'site', 'domain', 'device')}`,
                 { format: 'table' },
               ),
             ],

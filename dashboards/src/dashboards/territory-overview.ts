@@ -1,7 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { THIS_PERIOD } from '../comparison-periods.js';
 import { buildDashboard } from '../dashboard-layout.js';
-import { byLocalDay, matchVariable, scope, tagEquals, where } from '../influxql.js';
+import { byLocalDay, matchVariable, measurement, scope, tagEquals, where } from '../influxql.js';
 import { influxql } from '../influxql-target.js';
 import { comparisonStat, timeseries } from '../panels.js';
 import { scopeVariables } from '../variables.js';
@@ -32,7 +32,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("consumption_kwh") FROM "indicator_energy_1d" WHERE ${where(time, ...scope())}`,
+              `SELECT sum("consumption_kwh") FROM ${measurement('indicator_energy_1d')} WHERE ${where(time, ...scope())}`,
           ),
           comparisonStat(
             {
@@ -43,7 +43,8 @@ export function territoryOverview(): Dashboard {
               h: 6,
               decimals: 0,
             },
-            (time) => `SELECT sum("co2e_kg") FROM "indicator_energy_1d" WHERE ${where(time, ...scope())}`,
+            (time) =>
+              `SELECT sum("co2e_kg") FROM ${measurement('indicator_energy_1d')} WHERE ${where(time, ...scope())}`,
           ),
           timeseries(
             {
@@ -55,7 +56,7 @@ export function territoryOverview(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("consumption_kwh") FROM "indicator_energy_1d" WHERE ${where(THIS_PERIOD, ...scope())} ${byLocalDay('carrier')}`,
+                `SELECT sum("consumption_kwh") FROM ${measurement('indicator_energy_1d')} WHERE ${where(THIS_PERIOD, ...scope())} ${byLocalDay('carrier')}`,
                 { alias: '$tag_carrier' },
               ),
             ],
@@ -76,7 +77,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("consumed_m3") FROM "indicator_network_yield" WHERE ${where(time, ...tenantAndSite)}`,
+              `SELECT sum("consumed_m3") FROM ${measurement('indicator_network_yield')} WHERE ${where(time, ...tenantAndSite)}`,
           ),
           comparisonStat(
             {
@@ -88,7 +89,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("losses_m3") FROM "indicator_network_yield" WHERE ${where(time, ...tenantAndSite)}`,
+              `SELECT sum("losses_m3") FROM ${measurement('indicator_network_yield')} WHERE ${where(time, ...tenantAndSite)}`,
           ),
           comparisonStat(
             {
@@ -100,7 +101,7 @@ export function territoryOverview(): Dashboard {
               decimals: 2,
             },
             (time) =>
-              `SELECT max("min_night_flow_m3h") FROM "indicator_night_flow" WHERE ${where(time, ...scope())}`,
+              `SELECT max("min_night_flow_m3h") FROM ${measurement('indicator_night_flow')} WHERE ${where(time, ...scope())}`,
           ),
         ],
       },
@@ -117,7 +118,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("sum") FROM "aggregate_1d" WHERE ${where(time, ...scope(tagEquals('metric', 'mobility.vehicle_count')))}`,
+              `SELECT sum("sum") FROM ${measurement('aggregate_1d')} WHERE ${where(time, ...scope(tagEquals('metric', 'mobility.vehicle_count')))}`,
           ),
           comparisonStat(
             {
@@ -129,7 +130,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("sum") FROM "aggregate_1d" WHERE ${where(time, ...scope(tagEquals('metric', 'mobility.bike_count')))}`,
+              `SELECT sum("sum") FROM ${measurement('aggregate_1d')} WHERE ${where(time, ...scope(tagEquals('metric', 'mobility.bike_count')))}`,
           ),
         ],
       },
@@ -146,7 +147,7 @@ export function territoryOverview(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("silent") FROM (SELECT last("silent") AS "silent" FROM "device_status" WHERE ${where(time, ...scope(matchVariable('domain')))} GROUP BY "device")`,
+              `SELECT sum("silent") FROM (SELECT last("silent") AS "silent" FROM ${measurement('device_status')} WHERE ${where(time, ...scope(matchVariable('domain')))} GROUP BY "device")`,
           ),
           comparisonStat(
             {
@@ -157,7 +158,8 @@ export function territoryOverview(): Dashboard {
               h: 6,
               decimals: 0,
             },
-            (time) => `SELECT sum("count") FROM "rejection" WHERE ${where(time, matchVariable('device'))}`,
+            (time) =>
+              `SELECT sum("count") FROM ${measurement('rejection')} WHERE ${where(time, matchVariable('device'))}`,
           ),
           timeseries(
             {
@@ -169,7 +171,7 @@ export function territoryOverview(): Dashboard {
             },
             [
               influxql(
-                `SELECT sum("count") FROM "aggregate_1d" WHERE ${where(THIS_PERIOD, ...scope(matchVariable('domain')))} ${byLocalDay('domain')}`,
+                `SELECT sum("count") FROM ${measurement('aggregate_1d')} WHERE ${where(THIS_PERIOD, ...scope(matchVariable('domain')))} ${byLocalDay('domain')}`,
                 { alias: '$tag_domain' },
               ),
             ],

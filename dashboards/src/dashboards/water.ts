@@ -1,7 +1,16 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { THIS_PERIOD } from '../comparison-periods.js';
 import { buildDashboard } from '../dashboard-layout.js';
-import { byInterval, byLocalDay, byTags, matchVariable, scope, tagEquals, where } from '../influxql.js';
+import {
+  byInterval,
+  byLocalDay,
+  byTags,
+  matchVariable,
+  measurement,
+  scope,
+  tagEquals,
+  where,
+} from '../influxql.js';
 import { influxql } from '../influxql-target.js';
 import { barChart, comparisonStat, table, timeseries } from '../panels.js';
 import { scopeVariables } from '../variables.js';
@@ -26,43 +35,61 @@ export function waterDashboard(): Dashboard {
         panels: [
           comparisonStat(
             {
-              title: 'Metered volume',
-              description: `m³ recorded by the water meters of the selection (volume index increase). ${COMPARED}`,
+              title: 'Volume into the sectors',
+              description: `m³ through the production (inlet) meters of the network sectors (indicator_network_yield): demand plus losses. Inlet and consumption meters are never added together, which would count the same water twice. ${COMPARED}`,
               unit: 'm3',
               w: 8,
               h: 8,
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("consumption") FROM "aggregate_1d" WHERE ${metric('water.volume_index', time)}`,
+              `SELECT sum("produced_m3") FROM ${measurement('indicator_network_yield')} WHERE ${where(time, matchVariable('tenant'), matchVariable('site'))}`,
           ),
           barChart(
             {
               title: 'Volume per sector',
-              description: 'm³ of the period per site (network sector or production site).',
+              description:
+                'm³ of the period per network sector: into the sector (production meters), delivered (consumption meters), and the difference, the losses.',
               unit: 'm3',
               w: 8,
               h: 8,
             },
             [
               influxql(
-                `SELECT sum("consumption") AS "m³" FROM "aggregate_1d" WHERE ${metric('water.volume_index')} ${byTags('site')}`,
+                `SELECT sum("produced_m3") AS "into the sector", sum("consumed_m3") AS "delivered", sum("losses_m3") AS "losses" FROM ${measurement('indicator_network_yield')} WHERE ${sectors} ${byTags('site')}`,
                 { format: 'table' },
               ),
             ],
             'site',
           ),
+          table(
+            {
+              title: 'Volume per meter',
+              description:
+                'm³ of the period recorded by each water meter (volume index increase), whatever its role: the place to see a meter outside any sector balance.',
+              unit: 'm3',
+              w: 8,
+              h: 8,
+              decimals: 1,
+            },
+            [
+              influxql(
+                `SELECT sum("consumption") AS "m³" FROM ${measurement('aggregate_1d')} WHERE ${metric('water.volume_index')} ${byTags('site', 'device')}`,
+                { format: 'table' },
+              ),
+            ],
+          ),
           timeseries(
             {
               title: 'Volume per day and sector',
-              description: 'Daily m³ per site.',
+              description: 'Daily m³ into each sector (production meters).',
               unit: 'm3',
-              w: 8,
+              w: 24,
               h: 8,
             },
             [
               influxql(
-                `SELECT sum("consumption") FROM "aggregate_1d" WHERE ${metric('water.volume_index')} ${byLocalDay('site')}`,
+                `SELECT sum("produced_m3") FROM ${measurement('indicator_network_yield')} WHERE ${sectors} ${byLocalDay('site')}`,
                 { alias: '$tag_site' },
               ),
             ],
@@ -85,7 +112,7 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT max("min_night_flow_m3h") FROM "indicator_night_flow" WHERE ${where(THIS_PERIOD, ...scope())} ${byLocalDay('device')}`,
+                `SELECT max("min_night_flow_m3h") FROM ${measurement('indicator_night_flow')} WHERE ${where(THIS_PERIOD, ...scope())} ${byLocalDay('device')}`,
                 { alias: '$tag_device' },
               ),
             ],
@@ -101,7 +128,7 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT last("min_night_flow_m3h") AS "minimum night flow" FROM "indicator_night_flow" WHERE ${where(THIS_PERIOD, ...scope())} ${byTags('site', 'device')}`,
+                `SELECT last("min_night_flow_m3h") AS "minimum night flow" FROM ${measurement('indicator_night_flow')} WHERE ${where(THIS_PERIOD, ...scope())} ${byTags('site', 'device')}`,
                 { format: 'table' },
               ),
             ],
@@ -116,7 +143,7 @@ export function waterDashboard(): Dashboard {
               decimals: 0,
             },
             (time) =>
-              `SELECT sum("raised") FROM (SELECT max("max") AS "raised" FROM "aggregate_1h" WHERE ${metric('water.leak_alarm', time)} GROUP BY "device")`,
+              `SELECT sum("raised") FROM (SELECT max("max") AS "raised" FROM ${measurement('aggregate_1h')} WHERE ${metric('water.leak_alarm', time)} GROUP BY "device")`,
           ),
           timeseries(
             {
@@ -129,7 +156,7 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT max("max") FROM "aggregate_1h" WHERE ${metric('water.leak_alarm')} ${byInterval('device')}`,
+                `SELECT max("max") FROM ${measurement('aggregate_1h')} WHERE ${metric('water.leak_alarm')} ${byInterval('device')}`,
                 {
                   alias: '$tag_device',
                 },
@@ -153,28 +180,30 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT mean("yield") FROM "indicator_network_yield" WHERE ${sectors} ${byLocalDay('site')}`,
+                `SELECT mean("yield") FROM ${measurement('indicator_network_yield')} WHERE ${sectors} ${byLocalDay('site')}`,
                 {
                   alias: '$tag_site',
                 },
               ),
             ],
           ),
-          table(
+          timeseries(
             {
-              title: 'Production, consumption and losses per sector',
-              description: 'm³ over the period; losses are production minus consumption.',
+              title: 'Losses per day and sector',
+              description:
+                'Inlet minus delivered m³ of each sector and day: leaks, unmetered use, meter drift. A step up that stays is a new leak.',
               unit: 'm3',
               w: 12,
               h: 8,
-              decimals: 0,
+              decimals: 1,
             },
             [
               influxql(
-                `SELECT sum("produced_m3") AS "produced", sum("consumed_m3") AS "consumed", sum("losses_m3") AS "losses" FROM "indicator_network_yield" WHERE ${sectors} ${byTags('site')}`,
-                { format: 'table' },
+                `SELECT sum("losses_m3") FROM ${measurement('indicator_network_yield')} WHERE ${sectors} ${byLocalDay('site')}`,
+                { alias: '$tag_site' },
               ),
             ],
+            { bars: true },
           ),
           timeseries(
             {
@@ -187,7 +216,7 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT mean("mean") FROM "aggregate_15m" WHERE ${metric('water.pressure')} ${byInterval('device')}`,
+                `SELECT mean("mean") FROM ${measurement('aggregate_15m')} WHERE ${metric('water.pressure')} ${byInterval('device')}`,
                 {
                   alias: '$tag_device',
                 },
@@ -205,7 +234,7 @@ export function waterDashboard(): Dashboard {
             },
             [
               influxql(
-                `SELECT mean("mean") FROM "aggregate_15m" WHERE ${metric('water.flow')} ${byInterval('device')}`,
+                `SELECT mean("mean") FROM ${measurement('aggregate_15m')} WHERE ${metric('water.flow')} ${byInterval('device')}`,
                 {
                   alias: '$tag_device',
                 },

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createJsonLogger, parseEnv } from '@terrapulse/service-kit';
 import { computeIndicators } from './compute-indicators.js';
-import { IndicatorsEnv } from './config.js';
+import { IndicatorsEnv, indicatorSettings, influxSettings } from './config.js';
 import { readRegistrySnapshot } from './registry-snapshot.js';
 
 const USAGE = `usage: indicators backfill --from YYYY-MM-DD --to YYYY-MM-DD
@@ -35,23 +35,9 @@ async function main(argv: string[]): Promise<number> {
   const run = await computeIndicators({
     from: values.from,
     to: values.to,
-    influx: {
-      url: config.INFLUX_URL,
-      database: config.INFLUX_DATABASE,
-      retentionPolicy: config.INFLUX_RETENTION_POLICY,
-      username: config.INFLUX_USERNAME,
-      password: config.INFLUX_PASSWORD,
-      timeoutMs: config.INFLUX_TIMEOUT_MS,
-      measurementPrefix: config.INFLUX_MEASUREMENT_PREFIX,
-    },
+    influx: influxSettings(config),
     devices,
-    timeZone: config.INDICATORS_TIMEZONE,
-    gasKwhPerM3: config.GAS_KWH_PER_M3,
-    emissionFactors: {
-      electricity: config.EMISSION_FACTOR_ELECTRICITY,
-      natural_gas: config.EMISSION_FACTOR_NATURAL_GAS,
-      district_heat: config.EMISSION_FACTOR_DISTRICT_HEAT,
-    },
+    ...indicatorSettings(config),
     logger,
   });
   process.stdout.write(`${JSON.stringify({ ...run, devices: devices.length })}\n`);

@@ -10,6 +10,7 @@ import {
   dayRange,
   type EmissionFactors,
   ENERGY_INDEX_METRICS,
+  emissionFactorSources,
   emissionFactors,
   energyIndicators,
   energyPoint,
@@ -60,12 +61,15 @@ export interface IndicatorComputerDeps extends IndicatorSettings {
 export interface IndicatorComputer {
   readonly timeZone: string;
   readonly factors: EmissionFactors;
+  /** Where each factor comes from, stored with every energy point. */
+  readonly sources: Readonly<Record<Carrier, string>>;
   computeRange(range: DayRange): Promise<IndicatorRun>;
 }
 
 export function createIndicatorComputer(deps: IndicatorComputerDeps): IndicatorComputer {
   const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
   const factors = emissionFactors(deps.emissionFactors);
+  const sources = emissionFactorSources(deps.emissionFactors);
   const gasKwhPerM3 = deps.gasKwhPerM3 ?? DEFAULT_GAS_KWH_PER_M3;
   const logger = deps.logger ?? silentLogger;
   const { reader, writer, devices, names } = deps;
@@ -83,7 +87,7 @@ export function createIndicatorComputer(deps: IndicatorComputerDeps): IndicatorC
     const nights = nightFlows(hourly, timeZone);
     const { yields, incomplete } = networkYields(daily, (id) => devices.lookup(id)?.meterRole);
     await writer.write([
-      ...energy.map((e) => energyPoint(names, e)),
+      ...energy.map((e) => energyPoint(names, e, sources[e.carrier])),
       ...nights.map((n) => nightFlowPoint(names, n)),
       ...yields.map((y) => networkYieldPoint(names, y)),
     ]);
@@ -98,6 +102,7 @@ export function createIndicatorComputer(deps: IndicatorComputerDeps): IndicatorC
   return {
     timeZone,
     factors,
+    sources,
     async computeRange(range) {
       const totals = { energy: 0, nightFlow: 0, networkYield: 0, incompleteYieldDays: 0 };
       let start = range.start;

@@ -6,8 +6,8 @@ import { KafkaLagProbe } from './adapters/kafka/kafka-lag-probe.js';
 import { KafkaRegistryCatalog } from './adapters/kafka/kafka-registry-catalog.js';
 import { createIndicatorsApp, type IndicatorsApp } from './app.js';
 import { createIndicatorComputer } from './compute-indicators.js';
-import type { IndicatorsConfig } from './config.js';
-import { DEFAULT_EMISSION_FACTORS, measurementNames } from './domain/index.js';
+import { type IndicatorsConfig, indicatorSettings, influxSettings } from './config.js';
+import { measurementNames } from './domain/index.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { createIndicatorsMetrics } from './metrics.js';
 
@@ -28,14 +28,7 @@ export async function startIndicatorsService(
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
   const admin = kafka.admin();
   const names = measurementNames(config.INFLUX_MEASUREMENT_PREFIX);
-  const influx = new InfluxHttp({
-    url: config.INFLUX_URL,
-    database: config.INFLUX_DATABASE,
-    retentionPolicy: config.INFLUX_RETENTION_POLICY,
-    username: config.INFLUX_USERNAME,
-    password: config.INFLUX_PASSWORD,
-    timeoutMs: config.INFLUX_TIMEOUT_MS,
-  });
+  const influx = new InfluxHttp(influxSettings(config));
   const reader = new InfluxAggregateReader(influx, names);
   const registry = new KafkaRegistryCatalog(kafka, {
     topic: config.TOPIC_REGISTRY,
@@ -48,18 +41,12 @@ export async function startIndicatorsService(
     writer: influx,
     devices: registry,
     names,
-    timeZone: config.INDICATORS_TIMEZONE,
-    gasKwhPerM3: config.GAS_KWH_PER_M3,
-    emissionFactors: {
-      electricity: config.EMISSION_FACTOR_ELECTRICITY,
-      natural_gas: config.EMISSION_FACTOR_NATURAL_GAS,
-      district_heat: config.EMISSION_FACTOR_DISTRICT_HEAT,
-    },
+    ...indicatorSettings(config),
     logger,
   });
   logger.info('emission factors', {
     factors: computer.factors,
-    defaults: Object.fromEntries(Object.entries(DEFAULT_EMISSION_FACTORS).map(([k, v]) => [k, v.source])),
+    sources: computer.sources,
     gasKwhPerM3: config.GAS_KWH_PER_M3,
   });
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });

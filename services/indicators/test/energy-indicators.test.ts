@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AggregateRow,
   DEFAULT_EMISSION_FACTORS,
+  emissionFactorSources,
   emissionFactors,
   energyIndicators,
   energyPoint,
@@ -48,13 +49,16 @@ describe('energy indicators', () => {
     expect(result).toHaveLength(1);
     expect(result[0]?.co2eKg).toBeCloseTo(6, 10);
     expect(result[0]?.emissionFactorKgPerKwh).toBe(0.12);
+    const sources = emissionFactorSources({ district_heat: 0.12 });
+    expect(sources.district_heat).toBe('Set by EMISSION_FACTOR_DISTRICT_HEAT');
+    expect(sources.electricity).toMatch(/ADEME Base Empreinte/);
   });
 
   it('should write the agreed point of indicator_energy_1d', () => {
     const [e] = energyIndicators([row('elec', 'energy.active_energy_index', 100)], options);
     if (e === undefined) throw new Error('no indicator');
-    expect(toLine(energyPoint(measurementNames('p_'), e))).toBe(
-      `p_indicator_energy_1d,carrier=electricity,device=elec,metric=energy.active_energy_index,site=school,tenant=t1 co2e_kg=5.2,consumption_kwh=100,emission_factor_kg_per_kwh=0.052,kwh_per_m2=0.05 ${day}`,
+    expect(toLine(energyPoint(measurementNames('p_'), e, 'ADEME "mix moyen"'))).toBe(
+      `p_indicator_energy_1d,carrier=electricity,device=elec,metric=energy.active_energy_index,site=school,tenant=t1 co2e_kg=5.2,consumption_kwh=100,emission_factor_kg_per_kwh=0.052,emission_factor_source="ADEME \\"mix moyen\\"",kwh_per_m2=0.05 ${day}`,
     );
   });
 });

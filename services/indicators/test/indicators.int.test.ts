@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DeviceRecord, TOPICS } from '@terrapulse/contracts';
+import { type DeviceRecord, INDICATOR_MEASUREMENTS, TOPICS } from '@terrapulse/contracts';
 import { silentLogger } from '@terrapulse/service-kit';
 import { publishDeviceRecords } from '@terrapulse/validator';
 import { Queue } from 'bullmq';
@@ -199,16 +199,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const m of [
-    'aggregate_1d',
-    'aggregate_1h',
-    'indicator_energy_1d',
-    'indicator_night_flow',
-    'indicator_network_yield',
-    'fleet_devices',
-    'device_status',
-    'pipeline_lag',
-  ])
+  for (const m of ['aggregate_1d', 'aggregate_1h', ...INDICATOR_MEASUREMENTS])
     await q(`DROP MEASUREMENT "${prefix}${m}"`).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
@@ -244,6 +235,10 @@ describe('indicators against the real InfluxDB and Kafka', () => {
       expect(stored?.consumption_kwh).toBeCloseTo(kwh, 9);
       expect(stored?.co2e_kg).toBeCloseTo(kwh * (gas ? ADEME_GAS_FACTOR : ELECTRICITY_FACTOR), 9);
       expect(stored?.kwh_per_m2).toBeCloseTo(kwh / FLOOR_AREA, 9);
+      // Where the factor comes from is stored with it: the override, or the default's source.
+      expect(stored?.emission_factor_source).toMatch(
+        gas ? /^Default, to check: ADEME Base Empreinte/ : /^Set by EMISSION_FACTOR_ELECTRICITY$/,
+      );
       expect(stored).toMatchObject({ tenant: 'commune', site: 'ecole', metric: a.metric });
     }
 

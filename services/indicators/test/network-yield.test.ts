@@ -18,14 +18,12 @@ const roles: Record<string, 'production' | 'consumption'> = {
   plant: 'production',
 };
 
+/** A complete day of sector nord: 120 m3 produced, 60 + 42 consumed. */
+const nordDay1 = [row('in', 'nord', d1, 120), row('c1', 'nord', d1, 60), row('c2', 'nord', d1, 42)];
+
 describe('network yield', () => {
   it('should balance production against consumption per sector and day', () => {
-    const rows = [
-      row('in', 'nord', d1, 120),
-      row('c1', 'nord', d1, 60),
-      row('c2', 'nord', d1, 42),
-      row('x', 'nord', d1, 999),
-    ];
+    const rows = [...nordDay1, row('x', 'nord', d1, 999)];
     const { yields, incomplete } = networkYields(rows, (id) => roles[id]);
     expect(incomplete).toBe(0);
     expect(yields).toHaveLength(1);
@@ -37,9 +35,7 @@ describe('network yield', () => {
 
   it('should leave out a day where a meter of the sector is missing, and a site without consumers', () => {
     const rows = [
-      row('in', 'nord', d1, 120),
-      row('c1', 'nord', d1, 60),
-      row('c2', 'nord', d1, 42),
+      ...nordDay1,
       row('in', 'nord', d2, 110),
       row('c1', 'nord', d2, 55),
       row('plant', 'usine', d1, 500),

@@ -11,6 +11,10 @@ const hourly = (device: string, metric: string, times: Record<string, number>): 
     time: at(iso),
     value,
   }));
+/** The one night of meter `wm` the cases below expect. */
+const oneNight = (dayStart: string, minNightFlowM3h: number, hours: number) => [
+  { device: 'wm', tenant: 'sev', site: 'nord', time: at(dayStart), minNightFlowM3h, hours },
+];
 
 describe('minimum night flow', () => {
   it('should take the minimum hourly volume over local 02:00-05:00 of a winter night', () => {
@@ -22,16 +26,7 @@ describe('minimum night flow', () => {
       '2025-01-15T03:00:00Z': 4,
       '2025-01-15T04:00:00Z': 0.5, // 05:00 local: after the night
     });
-    expect(nightFlows(rows, 'Europe/Paris')).toEqual([
-      {
-        device: 'wm',
-        tenant: 'sev',
-        site: 'nord',
-        time: at('2025-01-14T23:00:00Z'),
-        minNightFlowM3h: 3,
-        hours: 3,
-      },
-    ]);
+    expect(nightFlows(rows, 'Europe/Paris')).toEqual(oneNight('2025-01-14T23:00:00Z', 3, 3));
   });
 
   it('should count two hours on the spring-forward night, whose 02:00 does not exist', () => {
@@ -42,16 +37,7 @@ describe('minimum night flow', () => {
       '2025-03-30T02:00:00Z': 7, // 04:00 CEST
       '2025-03-30T03:00:00Z': 0.1, // 05:00 CEST
     });
-    expect(nightFlows(rows, 'Europe/Paris')).toEqual([
-      {
-        device: 'wm',
-        tenant: 'sev',
-        site: 'nord',
-        time: at('2025-03-29T23:00:00Z'),
-        minNightFlowM3h: 6,
-        hours: 2,
-      },
-    ]);
+    expect(nightFlows(rows, 'Europe/Paris')).toEqual(oneNight('2025-03-29T23:00:00Z', 6, 2));
   });
 
   it('should count the repeated 02:00 of the autumn night twice', () => {
@@ -63,16 +49,7 @@ describe('minimum night flow', () => {
       '2025-10-26T03:00:00Z': 3.5, // 04:00 CET
       '2025-10-26T04:00:00Z': 0.1, // 05:00 CET
     });
-    expect(nightFlows(rows, 'Europe/Paris')).toEqual([
-      {
-        device: 'wm',
-        tenant: 'sev',
-        site: 'nord',
-        time: at('2025-10-25T22:00:00Z'),
-        minNightFlowM3h: 2.5,
-        hours: 4,
-      },
-    ]);
+    expect(nightFlows(rows, 'Europe/Paris')).toEqual(oneNight('2025-10-25T22:00:00Z', 2.5, 4));
   });
 
   it('should use the hourly mean flow of a device without volume index, and prefer volume when both exist', () => {

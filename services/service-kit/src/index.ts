@@ -9,5 +9,5 @@ export {
   silentLogger,
 } from './logger.js';
 export { type HealthReport, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
-export { CommonEnv, formatEnvError, KafkaEnv, parseEnv, port } from './service-env.js';
+export { CommonEnv, formatEnvError, InfluxEnv, KafkaEnv, parseEnv, port } from './service-env.js';
 export { onShutdownSignal } from './shutdown.js';

@@ -25,6 +25,28 @@ export const KafkaEnv = z.object({
     ),
 });
 
+/** Where a service reads or writes InfluxDB 1.8 (influx-writer, indicators). */
+export const InfluxEnv = z.object({
+  /** Base URL of InfluxDB. Required: a service pointed at a default host would work on nothing useful. */
+  INFLUX_URL: z.url(),
+  INFLUX_DATABASE: z.string().min(1).default('terrapulse'),
+  /** With the database, the v2 bucket `database/retention-policy` of InfluxDB 1.8. */
+  INFLUX_RETENTION_POLICY: z.string().min(1).default('autogen'),
+  /** Credentials: required, never defaulted. */
+  INFLUX_USERNAME: z.string().min(1),
+  INFLUX_PASSWORD: z.string().min(1),
+  /**
+   * Prepended to every measurement read and written, so tests and benchmarks use measurements of
+   * their own in the shared database. Empty in production: the dashboards query the bare names.
+   */
+  INFLUX_MEASUREMENT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and underscores only')
+    .default(''),
+  /** A request not answered within this time is abandoned (and retried where the service retries). */
+  INFLUX_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
 export const port = z.coerce.number().int().min(0).max(65535);
 
 /** Turns a zod failure on the environment into one readable message naming each variable. */

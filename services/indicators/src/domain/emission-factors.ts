@@ -12,25 +12,29 @@ export interface EmissionFactor {
 }
 
 /**
- * Defaults for French sites, life-cycle factors of ADEME's Base Empreinte (ex Base Carbone).
- * A territory overrides them (EMISSION_FACTOR_* variables) with the release it reports against:
- * ADEME updates the electricity mix every year, and heat networks each have their own factor.
+ * Defaults for French sites, meant as ADEME's Base Empreinte (ex Base Carbone) "mix moyen -
+ * consommation" factors, which ADEME's documentation names as the ones for a GHG inventory
+ * (not the "par usage" ones). The values were NOT checked against a Base Empreinte release (no
+ * access to the dataset when they were written): a territory must check them against the release
+ * it reports against and set EMISSION_FACTOR_* (ADEME revises the electricity mix every year, and
+ * each heat network has its own factor). The source text is stored with every point.
  */
 export const DEFAULT_EMISSION_FACTORS: Readonly<Record<Carrier, EmissionFactor>> = Object.freeze({
   electricity: {
     kgCo2ePerKwh: 0.052,
-    source: 'ADEME Base Empreinte, Électricité - 2022 - mix moyen - consommation (0.052 kgCO2e/kWh)',
+    source:
+      'Default, to check: ADEME Base Empreinte "Electricité - 2022 - mix moyen - consommation", France continentale',
   },
   natural_gas: {
-    // 0.227 kgCO2e per kWh PCI (combustion + upstream) divided by PCS/PCI = 1.11.
+    // Meant as 0.227 kgCO2e per kWh PCI (combustion + upstream) divided by PCS/PCI = 1.11.
     kgCo2ePerKwh: 0.205,
     source:
-      'ADEME Base Empreinte, Gaz naturel - mix moyen - consommation (0.227 kgCO2e/kWh PCI = 0.205 kgCO2e/kWh PCS)',
+      'Default, to check: ADEME Base Empreinte "Gaz naturel - mix moyen - consommation", 0.227 per kWh PCI / 1.11 = per kWh PCS',
   },
   district_heat: {
     kgCo2ePerKwh: 0.1,
     source:
-      "Configurable default (0.1 kgCO2e/kWh, order of magnitude of French heat networks' average); set the network's own value from the ministerial order on heat networks' CO2 content",
+      "Placeholder: set the heat network's own factor (ministerial order on heat networks' CO2 content)",
   },
 });
 
@@ -67,4 +71,18 @@ export function emissionFactors(
     factors[carrier] = overrides[carrier] ?? DEFAULT_EMISSION_FACTORS[carrier].kgCo2ePerKwh;
   }
   return Object.freeze(factors);
+}
+
+/** Where each factor in use comes from: the default's source, or the variable that overrides it. */
+export function emissionFactorSources(
+  overrides: Partial<Record<Carrier, number | undefined>> = {},
+): Readonly<Record<Carrier, string>> {
+  const sources = {} as Record<Carrier, string>;
+  for (const carrier of CARRIERS) {
+    sources[carrier] =
+      overrides[carrier] === undefined
+        ? DEFAULT_EMISSION_FACTORS[carrier].source
+        : `Set by EMISSION_FACTOR_${carrier.toUpperCase()}`;
+  }
+  return Object.freeze(sources);
 }

@@ -8,6 +8,7 @@ export {
   type EmissionFactor,
   type EmissionFactors,
   ENERGY_INDEX_METRICS,
+  emissionFactorSources,
   emissionFactors,
 } from './emission-factors.js';
 export { type EnergyIndicator, type EnergyOptions, energyIndicators } from './energy-indicators.js';
@@ -22,8 +23,6 @@ export {
 } from './indicator-points.js';
 export {
   type FieldValue,
-  INDICATOR_MEASUREMENTS,
-  type IndicatorMeasurement,
   type MeasurementNames,
   measurementNames,
   type Point,

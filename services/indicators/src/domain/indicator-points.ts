@@ -4,8 +4,11 @@ import type { MeasurementNames, Point } from './line-protocol.js';
 import type { NetworkYield } from './network-yield.js';
 import type { NightFlow } from './night-flow.js';
 
-/** Indicator values -> the points of the agreed schema (SCHEMA.md). */
-export function energyPoint(names: MeasurementNames, e: EnergyIndicator): Point {
+/**
+ * Indicator values -> the points of the agreed schema (SCHEMA.md). `factorSource` says where the
+ * emission factor comes from, so a dashboard shows it next to the value.
+ */
+export function energyPoint(names: MeasurementNames, e: EnergyIndicator, factorSource?: string): Point {
   return {
     measurement: names.indicator_energy_1d,
     tags: { tenant: e.tenant, site: e.site, device: e.device, carrier: e.carrier, metric: e.metric },
@@ -13,6 +16,7 @@ export function energyPoint(names: MeasurementNames, e: EnergyIndicator): Point 
       consumption_kwh: { float: e.consumptionKwh },
       co2e_kg: { float: e.co2eKg },
       emission_factor_kg_per_kwh: { float: e.emissionFactorKgPerKwh },
+      ...(factorSource !== undefined && { emission_factor_source: { string: factorSource } }),
       ...(e.kwhPerM2 !== undefined && { kwh_per_m2: { float: e.kwhPerM2 } }),
     },
     time: e.time,

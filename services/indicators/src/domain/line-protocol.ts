@@ -4,28 +4,26 @@
  * recomputed indicator again overwrites it.
  */
 
-export const INDICATOR_MEASUREMENTS = [
-  'indicator_energy_1d',
-  'indicator_night_flow',
-  'indicator_network_yield',
-  'fleet_devices',
-  'device_status',
-  'pipeline_lag',
-] as const;
-export type IndicatorMeasurement = (typeof INDICATOR_MEASUREMENTS)[number];
+import {
+  INDICATOR_MEASUREMENTS,
+  type IndicatorMeasurement,
+  type InfluxMeasurement,
+  prefixedMeasurements,
+} from '@terrapulse/contracts';
 
 /** Measurements read from the influx-writer's schema. */
-export const SOURCE_MEASUREMENTS = ['reading', 'aggregate_1h', 'aggregate_1d'] as const;
+export const SOURCE_MEASUREMENTS = [
+  'reading',
+  'aggregate_1h',
+  'aggregate_1d',
+] as const satisfies readonly InfluxMeasurement[];
 export type SourceMeasurement = (typeof SOURCE_MEASUREMENTS)[number];
 
 export type MeasurementNames = Readonly<Record<IndicatorMeasurement | SourceMeasurement, string>>;
 
 /** Names with the deployment prefix (INFLUX_MEASUREMENT_PREFIX), for reads and writes alike. */
 export function measurementNames(prefix = ''): MeasurementNames {
-  if (!/^[A-Za-z0-9_]*$/.test(prefix)) throw new RangeError('measurement prefix: letters, digits and _ only');
-  const names = {} as Record<IndicatorMeasurement | SourceMeasurement, string>;
-  for (const m of [...INDICATOR_MEASUREMENTS, ...SOURCE_MEASUREMENTS]) names[m] = `${prefix}${m}`;
-  return Object.freeze(names);
+  return prefixedMeasurements([...INDICATOR_MEASUREMENTS, ...SOURCE_MEASUREMENTS], prefix);
 }
 
 export type FieldValue = { readonly float: number } | { readonly int: number } | { readonly string: string };

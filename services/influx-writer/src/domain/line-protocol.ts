@@ -15,30 +15,26 @@
  * Tags are written sorted by key, which spares the server a sort per point.
  */
 
-export const MEASUREMENT_KINDS = [
-  'reading',
-  'aggregate_15m',
-  'aggregate_1h',
-  'aggregate_1d',
-  'rejection',
-] as const;
-export type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
+import {
+  AGGREGATE_MEASUREMENTS,
+  PIPELINE_MEASUREMENTS,
+  type PipelineMeasurement,
+  prefixedMeasurements,
+} from '@terrapulse/contracts';
 
-/** Escaped measurement name of each kind, with the deployment's prefix. */
+/** The measurements the writer stores: contracts' catalogue (influx-measurements.ts). */
+export const MEASUREMENT_KINDS = PIPELINE_MEASUREMENTS;
+export type MeasurementKind = PipelineMeasurement;
+
+/** Name of each kind with the deployment's prefix (letters, digits and `_`: nothing to escape). */
 export type MeasurementNames = Readonly<Record<MeasurementKind, string>>;
 
 export function measurementNames(prefix = ''): MeasurementNames {
-  const names = {} as Record<MeasurementKind, string>;
-  for (const kind of MEASUREMENT_KINDS) names[kind] = escapeMeasurement(`${prefix}${kind}`);
-  return Object.freeze(names);
+  return prefixedMeasurements(PIPELINE_MEASUREMENTS, prefix);
 }
 
 /** Window of an aggregate -> its measurement. */
-export const AGGREGATE_MEASUREMENT: Readonly<Record<string, MeasurementKind>> = Object.freeze({
-  '15m': 'aggregate_15m',
-  '1h': 'aggregate_1h',
-  '1d': 'aggregate_1d',
-});
+export const AGGREGATE_MEASUREMENT: Readonly<Record<string, MeasurementKind>> = AGGREGATE_MEASUREMENTS;
 
 /** Tag keys every reading and aggregate carries, sorted, with the record field each comes from. */
 const SERIES_TAGS = [
