@@ -20,6 +20,10 @@ const { values } = parseArgs({
     'latency-count': { type: 'string', default: '600' },
     instances: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of every service into this folder (node --cpu-prof) when it stops. */
+    'cpu-prof': { type: 'string' },
+    /** NAME=VALUE added to every service's environment, repeatable: A/B runs of a setting. */
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 const target = Number(values.readings);
@@ -28,6 +32,25 @@ const log = (line: string): void => {
 };
 
 const harness = new PipelineHarness('bench');
+const profileDir = values['cpu-prof'];
+const extraEnv = Object.fromEntries(
+  values.env.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env wants NAME=VALUE, got ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+const serviceEnv = harness.serviceEnv.bind(harness);
+harness.serviceEnv = (service, instance, opsPort) => ({
+  ...serviceEnv(service, instance, opsPort),
+  ...extraEnv,
+  ...(profileDir !== undefined && {
+    // NODE_OPTIONS refuses --cpu-prof: a preload starts the profiler instead.
+    NODE_OPTIONS: `--import=${new URL('./cpu-profile-preload.mjs', import.meta.url).href}`,
+    CPU_PROFILE_DIR: profileDir,
+    CPU_PROFILE_NAME: `${service}-${instance}.cpuprofile`,
+  }),
+});
 const fleet = new SimulatedFleet(harness.env, `b${harness.runId}-`, Number(values.devices));
 const influx = influxEnv(harness.env);
 try {
@@ -55,6 +78,7 @@ try {
   log(
     `[bench] pipeline: replaying ${(days * 24).toFixed(1)} h of ${fleet.registered.length} devices at full rate`,
   );
+  const cpuBefore = await serviceCpuSeconds(harness, instances);
   const started = performance.now();
   const run = await fleet.replay(new Date(from).toISOString(), new Date(to).toISOString(), '');
   const published = performance.now();
@@ -62,11 +86,23 @@ try {
   const measurement = `${harness.measurementPrefix}reading`;
   await eventually(async () => (await countStoredReadings(influx, measurement)) >= expected, 600_000, 200);
   const queryable = performance.now();
+  const cpuAfter = await serviceCpuSeconds(harness, instances);
   const throughput = expected / ((queryable - started) / 1000);
   log(
     `  ${expected} readings: published in ${((published - started) / 1000).toFixed(1)} s, all queryable after ${((queryable - started) / 1000).toFixed(1)} s -> ${Math.round(throughput)} readings/s`,
   );
 
+  // CPU time is what the 2 cores share: unlike wall time it barely moves with the machine's noise.
+  const cpuUsPerReading: Record<string, number> = {};
+  for (const [name, seconds] of cpuAfter) {
+    const before = cpuBefore.get(name) ?? 0;
+    cpuUsPerReading[name] = Math.round(((seconds - before) * 1e6) / expected);
+  }
+  log(
+    `[bench] service CPU per stored reading (us): ${Object.entries(cpuUsPerReading)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   const probe = fleet.registered.find((d) => d.record.metrics.includes('energy.active_power'));
   if (!probe) throw new Error('no device with energy.active_power in the bench fleet');
   log(
@@ -115,6 +151,7 @@ try {
         ratio: Number(ratio.toFixed(3)),
         latency_ms: latency,
         rss_mb: rss,
+        cpu_us_per_reading: cpuUsPerReading,
         readings: expected,
         instances,
         legs: Object.fromEntries(legs.map((l) => [l.leg, { rps: Math.round(l.rps), detail: l.detail }])),
@@ -124,4 +161,18 @@ try {
 } finally {
   await harness.teardown();
   await fleet.deprovision();
+}
+
+/** process_cpu_seconds_total of every service instance (with its prefix, if any), from its /metrics. */
+async function serviceCpuSeconds(h: PipelineHarness, instances: number): Promise<Map<string, number>> {
+  const seconds = new Map<string, number>();
+  for (const s of PIPELINE_SERVICES) {
+    for (let i = 1; i <= instances; i++) {
+      const match = /^(?:\w+_)?process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(
+        (await h.metrics(`${s}-${i}`)) ?? '',
+      );
+      if (match?.[1]) seconds.set(instances === 1 ? s : `${s}-${i}`, Number(match[1]));
+    }
+  }
+  return seconds;
 }

@@ -54,10 +54,9 @@ describe('registry with the real pipeline', () => {
     return { status: response.status, body: text === '' ? null : JSON.parse(text) };
   }
 
-  async function onboard(name: string): Promise<{ deviceId: string; password: string; topic: string }> {
-    const deviceId = `${name}-${pipeline.runId}`;
-    devices.push(deviceId);
-    const created = await api('POST', '/api/v1/devices', {
+  /** A water meter of the test's tenant, expected every EXPECTED_INTERVAL_S. */
+  function meterDraft(deviceId: string) {
+    return {
       deviceId,
       tenant,
       site: 'pumping-station',
@@ -67,7 +66,13 @@ describe('registry with the real pipeline', () => {
       metrics: ['water.volume_index'],
       expectedIntervalS: EXPECTED_INTERVAL_S,
       installedAt: '2024-03-01',
-    });
+    };
+  }
+
+  async function onboard(name: string): Promise<{ deviceId: string; password: string; topic: string }> {
+    const deviceId = `${name}-${pipeline.runId}`;
+    devices.push(deviceId);
+    const created = await api('POST', '/api/v1/devices', meterDraft(deviceId));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const provisioned = await api('POST', `/api/v1/devices/${deviceId}/provision`);
     expect(provisioned.status, JSON.stringify(provisioned.body)).toBe(202);
@@ -242,17 +247,7 @@ describe('registry with the real pipeline', () => {
     await publish(deviceId, password, [envelope(deviceId, 1), envelope(deviceId, 2)]);
 
     await new Promise((r) => setTimeout(r, 3_000));
-    const created = await api('POST', '/api/v1/devices', {
-      deviceId,
-      tenant,
-      site: 'pumping-station',
-      domain: 'water',
-      kind: 'water_meter',
-      model: 'Acme WM-1',
-      metrics: ['water.volume_index'],
-      expectedIntervalS: EXPECTED_INTERVAL_S,
-      installedAt: '2024-03-01',
-    });
+    const created = await api('POST', '/api/v1/devices', meterDraft(deviceId));
     expect(created.status).toBe(201);
     await eventually(async () => (await health(deviceId)).rejectedCount === 2, 30_000, 250);
     const h = await health(deviceId);

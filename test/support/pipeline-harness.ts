@@ -104,6 +104,8 @@ export class PipelineHarness {
       KAFKA_GROUP_ID: `tp-${service}-${this.label}-${this.runId}`,
       BRIDGE_SHARE_GROUP: `tp-${this.label}-${this.runId}`,
       BRIDGE_INSTANCE_ID: `${this.label}-${this.runId}-bridge-${instance}`,
+      // One-off instance ids: a killed bridge's session must not queue later runs' uplinks for days.
+      MQTT_SESSION_EXPIRY_S: '120',
       VALIDATOR_INSTANCE_ID: `${this.label}-${this.runId}-validator-${instance}`,
       INSTANCE_ID: `${service}-${instance}`,
       INFLUX_MEASUREMENT_PREFIX: this.measurementPrefix,

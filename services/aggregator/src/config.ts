@@ -27,6 +27,14 @@ export const AggregatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Heartbeats to the group coordinator; a third of the session timeout at most. */
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
+  /**
+   * A fetch returns once this many bytes are ready, or after KAFKA_FETCH_MAX_WAIT_MS: under load,
+   * larger batches mean fewer fetches, emits and produce requests per reading (kafkajs spends most
+   * of its CPU per request); idle, a reading waits at most the max wait.
+   */
+  KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16_777_216).default(65_536),
+  /** Capped by the heartbeat interval: kafkajs heartbeats between fetches. */
+  KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(50),
   /** Input: normalized readings, keyed by device so a device's readings stay in one partition. */
   TOPIC_READINGS: z.string().min(1).default(TOPICS.readings.name),
   /** Output: window statistics, keyed by device. */

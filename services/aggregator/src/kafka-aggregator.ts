@@ -20,6 +20,8 @@ export function createKafkaAggregator(
     fromBeginning: config.AGGREGATOR_START_FROM === 'earliest',
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     logger,
   });
   const sink = new KafkaAggregateSink(kafka, { topic: config.TOPIC_AGGREGATES });

@@ -28,6 +28,7 @@ export function buildInfluxWriter(
     },
     fromBeginning: config.KAFKA_FROM_BEGINNING,
     maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
+    fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
     maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     logger: logger.child({ component: 'kafka-source' }),

@@ -51,6 +51,7 @@ export const healthAndImports: ComponentFactory = async (ctx) => {
   const imports = createImportJobs(queues, {
     store,
     imports: new ImportStore(redis, keys.prefix),
+    audit: ctx.audit,
     logger: logger.child({ component: 'import' }),
   });
   await tracker.start();

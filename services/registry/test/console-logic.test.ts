@@ -8,6 +8,7 @@ interface DeviceDraftModule {
 }
 interface FormErrorsModule {
   fieldOfIssue(path: string | Array<string | number>, has: (name: string) => boolean): string | null;
+  plainMessage(message: string): string;
 }
 interface CatalogueModule {
   catalogueOf(doc: unknown): {
@@ -28,7 +29,7 @@ const load = async <T>(file: string): Promise<T> =>
   (await import(new URL(`../console/js/${file}`, import.meta.url).href)) as T;
 
 const { deviceDraftOf } = await load<DeviceDraftModule>('device-draft.js');
-const { fieldOfIssue } = await load<FormErrorsModule>('form-errors.js');
+const { fieldOfIssue, plainMessage } = await load<FormErrorsModule>('form-errors.js');
 const { catalogueOf } = await load<CatalogueModule>('catalogue.js');
 const { ago, interval, rate } = await load<FormatModule>('format.js');
 
@@ -164,7 +165,23 @@ describe('console formatting', () => {
     expect(interval(900)).toBe('15 min');
     expect(interval(3600)).toBe('1 h');
     expect(interval(90)).toBe('90 s');
-    expect(rate({ readingsLastHour: 3, expectedPerHour: 4, rateRatio: 0.75 })).toBe('3 / 4 per hour (75 %)');
-    expect(rate({ readingsLastHour: 0, expectedPerHour: 4, rateRatio: null })).toBe('0 / 4 per hour');
+    expect(rate({ readingsLastHour: 3, expectedPerHour: 4, rateRatio: 0.75 })).toBe(
+      '3 received, 4 expected per hour · 75 % of expected rate',
+    );
+    expect(rate({ readingsLastHour: 0, expectedPerHour: 4, rateRatio: null })).toBe(
+      '0 received, 4 expected per hour',
+    );
+  });
+});
+
+describe('plainMessage', () => {
+  it("should say zod's default messages as an operator would, and keep the others", () => {
+    expect(plainMessage('Invalid input: expected string, received undefined')).toBe('Required');
+    expect(plainMessage('Invalid option: expected one of "energy"|"water"|"mobility"')).toBe(
+      'Choose one of the options',
+    );
+    expect(plainMessage('Too small: expected number to be >=1')).toBe('At least 1');
+    expect(plainMessage('Too small: expected array to have >=1 items')).toBe('Choose at least one');
+    expect(plainMessage('a bike_counter belongs to mobility')).toBe('a bike_counter belongs to mobility');
   });
 });

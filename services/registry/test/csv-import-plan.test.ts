@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithExisting } from '../src/domain/csv-compare.js';
-import { readCsvHeader } from '../src/domain/csv-device-row.js';
+import { REQUIRED_CSV_COLUMNS, readCsvHeader } from '../src/domain/csv-device-row.js';
 import { MAX_IMPORT_ROWS, planImport, resolvePlannedRow } from '../src/domain/csv-import-plan.js';
 import { waterMeter } from './record-fixtures.js';
 
@@ -63,7 +63,7 @@ describe('planImport', () => {
     expect(rows).toHaveLength(6);
     expect(rows[0]).toHaveProperty('draft');
     expect(errorsOf(3)).toEqual(['deviceId']);
-    expect(errorsOf(4)).toEqual(['expectedIntervalS']);
+    expect(errorsOf(4)).toEqual(['domain', 'expectedIntervalS', 'installedAt', 'metrics']);
     expect(errorsOf(5)).toEqual(['lon']);
     expect(errorsOf(6)).toEqual(['devEui', 'lat']);
     expect(errorsOf(7)).toEqual(['row']);
@@ -79,6 +79,34 @@ describe('planImport', () => {
         { field: 'installedAt', message: expect.any(String) },
         { field: 'domain', message: 'a bike_counter belongs to mobility' },
       ]),
+    );
+  });
+
+  it('should report every field error of a row at once, a lat/lon error included', () => {
+    const header = `${HEADER},meterRole,floorAreaM2`;
+    const csv = `${header}\nwm-0007,commune-a,school-1,energy,water_meter,M,water.flow|energy.nope,-60,2024-03-01,48.8,,,production,big\n`;
+    const [row] = rowsOf(csv);
+    expect(row && 'errors' in row && row.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'lon', message: 'lat and lon go together: give both or neither' },
+        { field: 'floorAreaM2', message: '"big" is not a number' },
+        { field: 'expectedIntervalS', message: 'must be at least 1' },
+        { field: 'metrics', message: '"energy.nope" is not in the metric catalogue' },
+        { field: 'domain', message: 'a water_meter belongs to water' },
+        { field: 'metrics', message: 'water.flow is not a energy metric' },
+        { field: 'meterRole', message: 'only water meters have a meter role' },
+      ]),
+    );
+    // Each problem once, although the contract and the cross-field pass both see some of them.
+    const keys = row && 'errors' in row ? row.errors.map((e) => `${e.field}:${e.message}`) : [];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('should report a kind outside its domain even when every other cell is good', () => {
+    const csv = `${HEADER}\nwm-0008,commune-a,school-1,water,bike_counter,M,water.flow,900,2024-03-01,,,\n`;
+    const [row] = rowsOf(csv);
+    expect(row && 'errors' in row && row.errors).toEqual(
+      expect.arrayContaining([{ field: 'domain', message: 'a bike_counter belongs to mobility' }]),
     );
   });
 
@@ -102,8 +130,8 @@ describe('planImport', () => {
   it('should refuse the whole file for an unknown or missing column, an empty file or no data row', () => {
     expect(planImport('deviceId,colour\n')).toMatchObject({ ok: false });
     const header = readCsvHeader(['deviceId', 'colour', 'deviceId']);
-    expect(header.ok === false && header.errors.map((e) => e.field)).toEqual([
-      'colour',
+    // Derived from the device draft's required fields.
+    expect(REQUIRED_CSV_COLUMNS).toEqual([
       'deviceId',
       'tenant',
       'site',
@@ -113,6 +141,11 @@ describe('planImport', () => {
       'metrics',
       'expectedIntervalS',
       'installedAt',
+    ]);
+    expect(header.ok === false && header.errors.map((e) => e.field)).toEqual([
+      'colour',
+      'deviceId',
+      ...REQUIRED_CSV_COLUMNS.filter((c) => c !== 'deviceId'),
     ]);
     expect(planImport('')).toEqual({
       ok: false,

@@ -1,41 +1,12 @@
-import type { NormalizedReading, Rejection } from '@terrapulse/contracts';
 import { readLocalEnvironment } from '@terrapulse/infra-runner';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisDeviceHealthStore } from '../src/adapters/redis/device-health-store.js';
 import { summarizeReadings, summarizeRejections } from '../src/domain/device-health-batch.js';
-import { waterMeter } from './record-fixtures.js';
+import { reading, rejection, waterMeter } from './record-fixtures.js';
 import { uniqueName } from './registry-harness.js';
 
 const NOW = Date.parse('2025-06-01T10:30:00Z');
-
-function reading(receivedAt: number, value: number): NormalizedReading {
-  return {
-    deviceId: 'wm-0001',
-    tenant: 'commune-a',
-    site: 'school-1',
-    domain: 'water',
-    metric: 'water.volume_index',
-    kind: 'cumulative_index',
-    unit: 'm3',
-    value,
-    ts: receivedAt - 50,
-    receivedAt,
-    dims: {},
-  };
-}
-
-function rejection(receivedAt: number, reason: Rejection['reason']): Rejection {
-  return {
-    reason,
-    detail: `refused ${reason}`,
-    topic: 'terrapulse/v1/devices/wm-0001/up/json',
-    deviceIdHint: 'wm-0001',
-    receivedAt,
-    rawBase64: '',
-    source: { partition: 0, offset: '0' },
-  };
-}
 
 describe('RedisDeviceHealthStore against real Redis', () => {
   const redis = new Redis(readLocalEnvironment().REDIS_URL ?? '');
@@ -50,7 +21,9 @@ describe('RedisDeviceHealthStore against real Redis', () => {
   });
 
   it('should count each uplink once even when a batch is replayed, and keep the newest readings first', async () => {
-    const batch = Array.from({ length: 25 }, (_, i) => reading(NOW - (25 - i) * 60_000, i));
+    const batch = Array.from({ length: 25 }, (_, i) =>
+      reading({ receivedAt: NOW - (25 - i) * 60_000, value: i }),
+    );
     expect((await store.recordReadings(summarizeReadings(batch))).get('wm-0001')).toBe(25);
     // A crash before the offset commit replays the batch: nothing more is counted or listed.
     expect((await store.recordReadings(summarizeReadings(batch))).get('wm-0001')).toBe(0);
@@ -72,8 +45,8 @@ describe('RedisDeviceHealthStore against real Redis', () => {
 
   it('should forget minutes older than an hour as the 60-slot ring turns', async () => {
     const id = 'wm-0002';
-    const old = { ...reading(NOW - 90 * 60_000, 1), deviceId: id };
-    const fresh = { ...reading(NOW - 30 * 60_000, 2), deviceId: id };
+    const old = reading({ receivedAt: NOW - 90 * 60_000, value: 1, deviceId: id });
+    const fresh = reading({ receivedAt: NOW - 30 * 60_000, value: 2, deviceId: id });
     await store.recordReadings(summarizeReadings([old, fresh]));
     // Minute NOW-90 and NOW-30 share a slot: the later one replaced the older count.
     expect((await store.get({ ...device, deviceId: id })).readingsLastHour).toBe(1);
@@ -82,15 +55,22 @@ describe('RedisDeviceHealthStore against real Redis', () => {
   });
 
   it('should count rejections once each and keep the latest reason', async () => {
-    const first = [rejection(NOW - 2_000, 'UNKNOWN_DEVICE'), rejection(NOW - 1_000, 'DEVICE_SUSPENDED')];
+    const first = [
+      rejection({ receivedAt: NOW - 2_000, reason: 'UNKNOWN_DEVICE' }),
+      rejection({ receivedAt: NOW - 1_000, reason: 'DEVICE_SUSPENDED' }),
+    ];
     await store.recordRejections(summarizeRejections(first));
     await store.recordRejections(summarizeRejections(first));
-    await store.recordRejections(summarizeRejections([rejection(NOW - 500, 'UNIT_INVALID')]));
+    await store.recordRejections(
+      summarizeRejections([
+        rejection({ receivedAt: NOW - 500, reason: 'UNIT_INVALID', detail: 'unit not in catalogue' }),
+      ]),
+    );
     const health = await store.get(device);
     expect(health.rejectedCount).toBe(3);
     expect(health.lastRejection).toEqual({
       reason: 'UNIT_INVALID',
-      detail: 'refused UNIT_INVALID',
+      detail: 'unit not in catalogue',
       at: new Date(NOW - 500).toISOString(),
     });
   });

@@ -1,4 +1,3 @@
-import type { NormalizedReading, Rejection } from '@terrapulse/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   computeDeviceHealth,
@@ -10,40 +9,9 @@ import {
   uplinksInLastHour,
 } from '../src/domain/device-health.js';
 import { summarizeReadings, summarizeRejections } from '../src/domain/device-health-batch.js';
-import { waterMeter } from './record-fixtures.js';
+import { reading, rejection, T0, waterMeter } from './record-fixtures.js';
 
-const T0 = Date.parse('2025-06-01T10:00:00Z');
 const MIN = 60_000;
-
-function reading(overrides: Partial<NormalizedReading> = {}): NormalizedReading {
-  return {
-    deviceId: 'wm-0001',
-    tenant: 'commune-a',
-    site: 'school-1',
-    domain: 'water',
-    metric: 'water.volume_index',
-    kind: 'cumulative_index',
-    unit: 'm3',
-    value: 12.5,
-    ts: T0,
-    receivedAt: T0 + 100,
-    dims: {},
-    ...overrides,
-  };
-}
-
-function rejection(overrides: Partial<Rejection> = {}): Rejection {
-  return {
-    reason: 'DEVICE_SUSPENDED',
-    detail: 'suspended',
-    topic: 'terrapulse/v1/devices/wm-0001/up/json',
-    deviceIdHint: 'wm-0001',
-    receivedAt: T0,
-    rawBase64: '',
-    source: { partition: 0, offset: '1' },
-    ...overrides,
-  };
-}
 
 describe('device health maths', () => {
   it('should count only the 60 minute buckets ending with the current minute', () => {

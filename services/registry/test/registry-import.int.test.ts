@@ -132,6 +132,49 @@ describe('CSV bulk import against real Redis and Kafka', () => {
     ]);
   });
 
+  it('should record the import itself in the audit log: who, when, the file and the counts', async () => {
+    const status = await importAndWait([HEADER, row(40), row(41, { expectedIntervalS: '-1' })].join('\n'));
+    const all = await h.api('GET', '/api/v1/audit?limit=500');
+    const mine = all.body.items.filter((e: { target: string }) => e.target === `import:${status.importId}`);
+    expect(mine).toEqual([
+      {
+        id: expect.any(String),
+        at: expect.any(String),
+        actor: { name: 'admin', role: 'admin' },
+        action: 'import.create',
+        target: `import:${status.importId}`,
+        before: null,
+        after: {
+          importId: status.importId,
+          state: 'completed',
+          submittedAt: expect.any(String),
+          file: { bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 2 },
+          processed: 2,
+          created: 1,
+          unchanged: 0,
+          rejected: 1,
+        },
+      },
+    ]);
+    expect(Date.parse(mine[0].at)).toBeGreaterThanOrEqual(Date.parse(mine[0].after.submittedAt));
+  });
+
+  it('should write an audit-only entry once per action, however often it is retried', async () => {
+    const entry = {
+      actor: { name: 'admin', role: 'admin' as const },
+      action: 'import.create' as const,
+      target: 'import:retried',
+      before: null,
+      after: { state: 'completed' },
+      tenant: tenant,
+    };
+    const once = `import:${h.runId}-retried`;
+    expect(await h.registry.ctx.audit.record(entry, once)).toBe(true);
+    expect(await h.registry.ctx.audit.record(entry, once)).toBe(false);
+    const seen = await h.api('GET', '/api/v1/audit?limit=500', { token: operator });
+    expect(seen.body.items.filter((e: { target: string }) => e.target === 'import:retried')).toHaveLength(1);
+  });
+
   it('should create nothing when the same file is imported again', async () => {
     const before = await h.api('GET', `/api/v1/devices/${id(1)}`);
     const status = await importAndWait(file);
@@ -169,6 +212,13 @@ describe('CSV bulk import against real Redis and Kafka', () => {
       token: operator,
     });
     expect(seenByOperator.status).toBe(404);
+
+    // The operator sees their own import in the audit log, not the admin's of another tenant.
+    const audit = await h.api('GET', '/api/v1/audit?limit=500', { token: operator });
+    const imports = audit.body.items.filter((e: { action: string }) => e.action === 'import.create');
+    const targets = imports.map((e: { target: string }) => e.target);
+    expect(targets).toContain(`import:${status.importId}`);
+    expect(targets).not.toContain(`import:${adminImport.body.importId}`);
   });
 
   it('should refuse a broken file at once with 400 and its problems, and a file over 5 MiB with 413', async () => {

@@ -8,6 +8,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './logger.js';
+export { memoizedDefaultPartitioner } from './memoized-partitioner.js';
 export { type HealthReport, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
 export { CommonEnv, formatEnvError, InfluxEnv, KafkaEnv, parseEnv, port } from './service-env.js';
 export { onShutdownSignal } from './shutdown.js';

@@ -37,6 +37,14 @@ export const ValidatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
    * Shorter means faster takeover after a kill -9, longer tolerates longer GC or CPU stalls.
    */
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).default(30_000),
+  /**
+   * A fetch of telemetry.raw returns once this many bytes are ready, or after KAFKA_FETCH_MAX_WAIT_MS.
+   * Under load, larger batches mean fewer fetches and fewer produce requests per message (kafkajs
+   * spends most of its CPU per request, not per byte); idle, a reading waits at most the max wait.
+   */
+  KAFKA_FETCH_MIN_BYTES: positiveInt.max(16_777_216).default(65_536),
+  /** Also how long a stop waits for the idle fetch in flight. */
+  KAFKA_FETCH_MAX_WAIT_MS: positiveInt.max(5_000).default(50),
   /** Raw partitions processed at once: overlaps one partition's Kafka round trip with another's CPU work. */
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(3),
   /**

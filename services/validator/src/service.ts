@@ -38,6 +38,8 @@ export async function startValidatorService(
       groupId: config.KAFKA_GROUP_ID,
       partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
       logger: logger.child({ component: 'raw-source' }),
       metrics,
     }),

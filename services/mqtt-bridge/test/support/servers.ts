@@ -39,7 +39,16 @@ export async function eventually(
 
 /** A bridge config against the local servers, with the test's own instance, group and topic. */
 export function testBridgeConfig(vars: Record<string, string>): BridgeConfig {
-  return loadConfig({ ...localEnv, TERRAPULSE_ENV: 'test', OPS_PORT: '0', LOG_LEVEL: 'silent', ...vars });
+  // Test bridges have one-off instance ids: a session left by a killed one must not outlive the
+  // run, or it would queue every later test's uplinks in Mosquitto for days.
+  return loadConfig({
+    ...localEnv,
+    TERRAPULSE_ENV: 'test',
+    OPS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    MQTT_SESSION_EXPIRY_S: '120',
+    ...vars,
+  });
 }
 
 /** A bridge whose deliveries the test can see (the real adapters, with a spy on the source). */

@@ -37,6 +37,30 @@ export function clearErrors(form) {
   }
 }
 
+/** zod's default wording, as an operator would say it; other messages are kept as they are. */
+const PLAIN = [
+  [/^Invalid input: expected \w+, received (undefined|NaN)$/, () => 'Required'],
+  [/^Invalid option: expected one of /, () => 'Choose one of the options'],
+  [/^Too small: expected array to have >=1 items?$/, () => 'Choose at least one'],
+  [/^Too small: expected number to be >=?(-?[\d.]+)$/, (m) => `At least ${m[1]}`],
+  [/^Too big: expected number to be <=?(-?[\d.]+)$/, (m) => `At most ${m[1]}`],
+  [/^Invalid ISO date$/, () => 'Not a date (YYYY-MM-DD)'],
+  [/^Invalid string: must match pattern /, () => 'Not in the expected format (see the hint)'],
+];
+
+/**
+ * The message shown under a field: the API speaks zod ("Invalid input: expected string, received
+ * undefined", or a list of every kind the catalogue has), a form speaks to a person.
+ * @param {string} message
+ */
+export function plainMessage(message) {
+  for (const [pattern, say] of PLAIN) {
+    const match = /** @type {RegExp} */ (pattern).exec(message);
+    if (match) return /** @type {(m: RegExpExecArray) => string} */ (say)(match);
+  }
+  return message;
+}
+
 /**
  * Shows an API error on a form; focuses the summary so keyboard and screen reader users hear it.
  * @param {HTMLFormElement} form
@@ -51,11 +75,14 @@ export function showErrors(form, error) {
   for (const issue of err.issues) {
     const name = fieldOfIssue(issue.path, has);
     if (!name) {
-      unplaced.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+      unplaced.push(
+        issue.path ? `${issue.path}: ${plainMessage(issue.message)}` : plainMessage(issue.message),
+      );
       continue;
     }
     const slot = /** @type {HTMLElement} */ (form.querySelector(`[data-error-for="${CSS.escape(name)}"]`));
-    slot.textContent = slot.textContent ? `${slot.textContent}; ${issue.message}` : issue.message;
+    const message = plainMessage(issue.message);
+    slot.textContent = slot.textContent ? `${slot.textContent}; ${message}` : message;
     for (const control of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
       control.setAttribute('aria-invalid', 'true');
     }
@@ -67,7 +94,10 @@ export function showErrors(form, error) {
     h(
       'p',
       { class: 'error-title' },
-      err.message,
+      // "invalid device" says little; the fields below say what to fix.
+      err.code === 'invalid_request' && err.issues.length > 0
+        ? 'Not saved: correct the fields marked in red.'
+        : err.message,
       err.status ? h('span', { class: 'error-code' }, ` (${err.code})`) : null,
     ),
     unplaced.length > 0

@@ -38,14 +38,16 @@ export function stateBadge(state) {
 }
 
 /**
- * "12 / 12 per hour (100 %)"; the ratio is absent while the device has no history.
+ * "12 received, 12 expected per hour · 100 % of expected rate"; the ratio is absent while the
+ * device has no history. The two counts and the ratio are said apart: a device first seen 10 min
+ * ago has few readings in the last hour yet reports at its full rate (see the README).
  * @param {{ readingsLastHour: number, expectedPerHour: number, rateRatio: number | null } | undefined} health
  */
 export function rate(health) {
   if (!health) return '—';
-  const base = `${health.readingsLastHour} / ${formatNumber(health.expectedPerHour)} per hour`;
+  const base = `${health.readingsLastHour} received, ${formatNumber(health.expectedPerHour)} expected per hour`;
   if (health.rateRatio === null || health.rateRatio === undefined) return base;
-  return `${base} (${Math.round(health.rateRatio * 100)} %)`;
+  return `${base} · ${Math.round(health.rateRatio * 100)} % of expected rate`;
 }
 
 /** @param {number} n */

@@ -1,6 +1,6 @@
-import { DeviceKind, DeviceRecord, Domain, deviceKindDomain } from '@terrapulse/contracts';
+import { DeviceRecord, MeterRole, MetricId, metricCatalogue } from '@terrapulse/contracts';
 import type { z } from 'zod';
-import type { DeviceDraft } from '../http/schemas/device.js';
+import { DeviceDraft } from '../http/schemas/device.js';
 
 /** The columns of an import file; the header names them, in any order. */
 export const CSV_COLUMNS = [
@@ -25,18 +25,11 @@ export const CSV_COLUMNS = [
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-/** Columns every file must have: a device record cannot exist without them. */
-export const REQUIRED_CSV_COLUMNS: readonly CsvColumn[] = [
-  'deviceId',
-  'tenant',
-  'site',
-  'domain',
-  'kind',
-  'model',
-  'metrics',
-  'expectedIntervalS',
-  'installedAt',
-];
+/** Columns every file must have: the fields a device draft cannot do without. */
+export const REQUIRED_CSV_COLUMNS: readonly CsvColumn[] = CSV_COLUMNS.filter((column) => {
+  const field = (DeviceDraft.shape as Record<string, z.ZodType | undefined>)[column];
+  return field !== undefined && !field.safeParse(undefined).success;
+});
 
 /** A problem with one cell (or the whole row, field "row"), in the user's column names. */
 export interface FieldError {
@@ -139,17 +132,23 @@ export function readDeviceRow(header: CsvHeader, width: number, cells: readonly 
     externalIds: Object.keys(externalIds).length > 0 ? externalIds : undefined,
     meterRole: cell('meterRole'),
   });
-  if (errors.length > 0) return { ok: false, errors };
-
   const parsed = DeviceRecord.safeParse({
     ...candidate,
     state: 'registered',
     updatedAt: PLACEHOLDER_UPDATED_AT,
   });
-  if (!parsed.success)
-    return { ok: false, errors: withKindCheck(fieldErrors(parsed.error, candidate), candidate) };
-  const { state: _state, stateReason: _reason, updatedAt: _updatedAt, ...draft } = parsed.data;
-  return { ok: true, draft };
+  if (parsed.success && errors.length === 0) {
+    const { state: _state, stateReason: _reason, updatedAt: _updatedAt, ...draft } = parsed.data;
+    return { ok: true, draft };
+  }
+  // A cell already reported (not a number, lat without lon) is not reported twice by the schema.
+  const reported = new Set(errors.map((e) => e.field));
+  const schemaErrors = parsed.success ? [] : fieldErrors(parsed.error, candidate);
+  const crossErrors = parsed.success ? [] : crossFieldErrors(candidate);
+  return {
+    ok: false,
+    errors: dedupe([...errors, ...[...schemaErrors, ...crossErrors].filter((e) => !reported.has(e.field))]),
+  };
 }
 
 /** Maps a zod path of the record back to the CSV column the user wrote. */
@@ -160,38 +159,78 @@ function columnOf(path: readonly PropertyKey[]): string {
   return head === undefined ? 'row' : String(head);
 }
 
+/** Columns whose values are ids of the contract's slug form. */
+const SLUG_COLUMNS = new Set(['deviceId', 'tenant', 'site']);
+
 function fieldErrors(error: z.ZodError, candidate: Record<string, unknown>): FieldError[] {
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const issue of error.issues) {
+  return error.issues.map((issue) => {
     const field = columnOf(issue.path);
-    let message = issue.message;
     if (issue.path[0] === 'metrics' && typeof issue.path[1] === 'number' && issue.code === 'invalid_value') {
       const metrics = candidate.metrics as readonly string[];
-      message = `"${metrics[issue.path[1]]}" is not in the metric catalogue`;
-    } else if (issue.code === 'invalid_type' && candidate[field] === undefined) {
-      message = 'required';
+      return { field, message: `"${metrics[issue.path[1]]}" is not in the metric catalogue` };
     }
-    const key = `${field}\u0000${message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push({ field, message });
-    }
-  }
-  return out;
+    if (issue.code === 'invalid_type' && candidate[field] === undefined)
+      return { field, message: 'required' };
+    // The import report is read by an operator fixing a spreadsheet, not by a zod user.
+    if (issue.code === 'invalid_format' && issue.format === 'regex' && SLUG_COLUMNS.has(field))
+      return { field, message: 'lower-case letters, digits and dashes only (e.g. wm-lyon-0042)' };
+    if (field === 'devEui') return { field, message: 'a DevEUI is 16 hex digits' };
+    if (issue.code === 'invalid_format' && issue.format === 'date')
+      return { field, message: 'not a date; write YYYY-MM-DD' };
+    if (issue.code === 'too_small' && issue.origin === 'number')
+      return { field, message: `must be at least ${issue.minimum}` };
+    return { field, message: issue.message };
+  });
 }
 
+/** Valid values for the fields no cross-field rule of the contract reads. */
+const NEUTRAL_FIELDS = {
+  deviceId: 'probe',
+  tenant: 'probe',
+  site: 'probe',
+  model: 'probe',
+  expectedIntervalS: 60,
+  installedAt: '2000-01-01',
+  state: 'registered',
+  updatedAt: PLACEHOLDER_UPDATED_AT,
+} as const;
+
 /**
- * The contract checks kind against domain only once every field parsed; a row with several bad
- * cells should still hear about this one in the same report.
+ * The contract's cross-field rules (kind vs domain, metrics of the domain, meter role of water
+ * meters) run only once every field parsed, so a row with a bad interval or date would hide them.
+ * Re-running the contract on the row's domain, kind, metrics and meter role alone, with neutral
+ * values elsewhere, reports them in the same pass: an operator fixes the row once.
  */
-function withKindCheck(errors: FieldError[], candidate: Record<string, unknown>): FieldError[] {
-  const kind = DeviceKind.safeParse(candidate.kind);
-  const domain = Domain.safeParse(candidate.domain);
-  if (!kind.success || !domain.success || deviceKindDomain[kind.data] === domain.data) return errors;
-  const message = `a ${kind.data} belongs to ${deviceKindDomain[kind.data]}`;
-  if (errors.some((e) => e.field === 'domain' && e.message === message)) return errors;
-  return [...errors, { field: 'domain', message }];
+function crossFieldErrors(candidate: Record<string, unknown>): FieldError[] {
+  const known = Array.isArray(candidate.metrics)
+    ? candidate.metrics.filter((m) => MetricId.safeParse(m).success)
+    : [];
+  // No known metric: one of the row's domain stands in, so kind vs domain is still checked.
+  const stand = Object.entries(metricCatalogue).find(([, m]) => m.domain === candidate.domain)?.[0];
+  const metrics = known.length > 0 ? known : stand === undefined ? [] : [stand];
+  if (metrics.length === 0) return [];
+  const probe = DeviceRecord.safeParse({
+    ...NEUTRAL_FIELDS,
+    domain: candidate.domain,
+    kind: candidate.kind,
+    metrics,
+    ...(MeterRole.safeParse(candidate.meterRole).success && { meterRole: candidate.meterRole }),
+  });
+  if (probe.success) return [];
+  // Issues on the neutral fields cannot happen; issues on domain, kind or metrics are the row's.
+  const fields =
+    known.length > 0 ? ['domain', 'kind', 'metrics', 'meterRole'] : ['domain', 'kind', 'meterRole'];
+  return fieldErrors(probe.error, { ...candidate, metrics }).filter((e) => fields.includes(e.field));
+}
+
+function dedupe(errors: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.field}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Drops absent fields, so an empty cell means "no value" and not "undefined". */

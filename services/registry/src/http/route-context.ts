@@ -12,8 +12,9 @@ import type { DeviceStore } from '../ports/device-store.js';
 import type { MqttAccess } from '../ports/mqtt-access.js';
 import type { TokenStore } from '../ports/token-store.js';
 import { principalOf } from './auth.js';
-import { notFound } from './errors.js';
+import { notFound, parseOr400 } from './errors.js';
 import type { OpenApiRegistry } from './openapi.js';
+import { DeviceIdParams } from './schemas/device.js';
 
 /** What every route module receives: the ports, the jobs and a few helpers. */
 export interface RouteContext {
@@ -32,19 +33,38 @@ export interface RouteContext {
   principal(request: FastifyRequest, permission?: Permission): Principal;
   /** A device the caller may see, or a 404 (another tenant's device does not exist for them). */
   visibleDevice(principal: Principal, deviceId: string): Promise<DeviceRecord>;
+  /** The preamble of a `/devices/:id/...` route: the caller (checked) and the id (400 if malformed). */
+  deviceRequest(request: FastifyRequest, permission: Permission): { principal: Principal; id: string };
+  /** deviceRequest, then the device itself as the caller may see it (404 otherwise). */
+  requestedDevice(
+    request: FastifyRequest,
+    permission: Permission,
+  ): Promise<{ principal: Principal; device: DeviceRecord }>;
 }
 
 /** A route module (devices, tokens, and A2's imports and health): registers routes and their docs. */
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
 
-export function routeHelpers(store: DeviceStore): Pick<RouteContext, 'principal' | 'visibleDevice'> {
+type RouteHelpers = Pick<RouteContext, 'principal' | 'visibleDevice' | 'deviceRequest' | 'requestedDevice'>;
+
+export function routeHelpers(store: DeviceStore): RouteHelpers {
+  async function visibleDevice(principal: Principal, deviceId: string): Promise<DeviceRecord> {
+    const device = await store.get(deviceId);
+    if (device === undefined || !canSeeTenant(principal, device.tenant)) throw notFound(`device ${deviceId}`);
+    return device;
+  }
+  function deviceRequest(request: FastifyRequest, permission: Permission) {
+    const principal = principalOf(request, permission);
+    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
+    return { principal, id };
+  }
   return {
     principal: principalOf,
-    async visibleDevice(principal, deviceId) {
-      const device = await store.get(deviceId);
-      if (device === undefined || !canSeeTenant(principal, device.tenant))
-        throw notFound(`device ${deviceId}`);
-      return device;
+    visibleDevice,
+    deviceRequest,
+    async requestedDevice(request, permission) {
+      const { principal, id } = deviceRequest(request, permission);
+      return { principal, device: await visibleDevice(principal, id) };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@terrapulse/service-kit';
 import type { Job, Queue, Worker } from 'bullmq';
 import { z } from 'zod';
@@ -9,9 +9,10 @@ import {
   planImport,
   resolvePlannedRow,
 } from '../domain/csv-import-plan.js';
-import type { ImportRowResult, ImportStatus } from '../domain/csv-import-status.js';
+import { countImportRows, type ImportRowResult, type ImportStatus } from '../domain/csv-import-status.js';
 import { registerDevice } from '../domain/lifecycle.js';
 import type { Principal } from '../ports/actor.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import type { DeviceStore } from '../ports/device-store.js';
 import type { ImportStore } from './import-store.js';
 import type { QueueFactory } from './queue-factory.js';
@@ -22,6 +23,8 @@ export type ImportJobData = z.infer<typeof ImportJobData>;
 export interface ImportJobOptions {
   readonly store: DeviceStore;
   readonly imports: ImportStore;
+  /** Where the import itself is recorded, once it is over (its devices are audited one by one). */
+  readonly audit: AuditLog;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** @default 3 */
@@ -51,7 +54,8 @@ const CHUNK = 100;
  * CSV bulk import as a BullMQ job: each valid row becomes a registered device (record + outbox +
  * audit "device.import" by the importer, in one step), each invalid or conflicting row is reported
  * with its line and field errors. Importing a file twice creates nothing twice: an identical
- * device is "unchanged". A retried job skips the lines it already reported.
+ * device is "unchanged". A retried job skips the lines it already reported. The import as a whole
+ * is an operator action too: once over, it gets its own audit entry (who, the file, the counts).
  */
 export function createImportJobs(factory: QueueFactory, options: ImportJobOptions): ImportJobs {
   const { store, imports, logger } = options;
@@ -89,6 +93,34 @@ export function createImportJobs(factory: QueueFactory, options: ImportJobOption
     return decision;
   }
 
+  /** The audit entry of the import; written once even when the job is retried. */
+  async function recordImport(importId: string, state: 'completed' | 'failed', error?: string) {
+    const meta = await imports.meta(importId);
+    if (meta === undefined) return;
+    const { processed, created, unchanged, rejected } = countImportRows(await imports.rows(importId));
+    await options.audit.record(
+      {
+        actor: meta.actor,
+        action: 'import.create',
+        target: `import:${importId}`,
+        before: null,
+        after: {
+          importId,
+          state,
+          submittedAt: meta.createdAt,
+          file: { ...meta.file, rows: meta.total },
+          processed,
+          created,
+          unchanged,
+          rejected,
+          ...(error !== undefined && { error }),
+        },
+        tenant: meta.tenant,
+      },
+      `import:${importId}`,
+    );
+  }
+
   const processor = async (job: Job<ImportJobData>): Promise<string> => {
     const { importId } = ImportJobData.parse(job.data);
     const meta = await imports.meta(importId);
@@ -99,11 +131,9 @@ export function createImportJobs(factory: QueueFactory, options: ImportJobOption
     const plan = planImport(csv, { tenant: meta.tenant ?? undefined });
     if (!plan.ok) {
       // submit() checked the file; reaching this means the stored file changed under us.
-      await imports.setState(
-        importId,
-        'failed',
-        plan.errors.map((e) => `line ${e.line}: ${e.message}`).join('; '),
-      );
+      const error = plan.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ');
+      await recordImport(importId, 'failed', error);
+      await imports.setState(importId, 'failed', error);
       return 'failed';
     }
     const done = await imports.doneLines(importId);
@@ -122,6 +152,8 @@ export function createImportJobs(factory: QueueFactory, options: ImportJobOption
       }
       await job.updateProgress(Math.round(((done.size + i + chunk.length) / plan.rows.length) * 100));
     }
+    // Recorded before the state: a crash in between retries the job, which records nothing twice.
+    await recordImport(importId, 'completed');
     await imports.setState(importId, 'completed');
     logger.info('import completed', { importId, rows: plan.rows.length });
     return 'completed';
@@ -133,9 +165,10 @@ export function createImportJobs(factory: QueueFactory, options: ImportJobOption
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn('import attempt failed', { importId: job.data.importId, final, error: error.message });
     if (final) {
-      imports.setState(job.data.importId, 'failed', error.message).catch((e: unknown) => {
-        logger.error('could not record a failed import', { error: e });
-      });
+      imports
+        .setState(job.data.importId, 'failed', error.message)
+        .then(() => recordImport(job.data.importId, 'failed', error.message))
+        .catch((e: unknown) => logger.error('could not record a failed import', { error: e }));
     }
   });
   worker.on('error', (error) => logger.error('import worker error', { error }));
@@ -154,6 +187,7 @@ export function createImportJobs(factory: QueueFactory, options: ImportJobOption
           tenant: principal.tenant,
           actor: { name: principal.name, role: principal.role },
           createdAt: now().toISOString(),
+          file: { bytes: Buffer.byteLength(csv), sha256: createHash('sha256').update(csv).digest('hex') },
         },
         csv,
       );

@@ -18,11 +18,20 @@ export interface ImportMeta {
   readonly tenant: string | null;
   readonly actor: Actor;
   readonly createdAt: string;
+  /** The uploaded file, summed up for the audit log (the file itself is deleted when done). */
+  readonly file: ImportFileSummary;
   readonly error?: string;
 }
 
+export interface ImportFileSummary {
+  readonly bytes: number;
+  /** Hex sha256 of the file: two uploads of the same file are recognisable in the audit log. */
+  readonly sha256: string;
+}
+
 /**
- * Imports in Redis: `<prefix>import:<id>` (hash: state, total, tenant, actor, createdAt, error),
+ * Imports in Redis: `<prefix>import:<id>` (hash: state, total, tenant, actor, createdAt, fileBytes,
+ * fileSha256, error),
  * `…:csv` (the file, until the job finished) and `…:rows` (hash line -> row result). Row results
  * are keyed by line so a retried job knows which rows it already did, and reports each row once.
  */
@@ -45,6 +54,8 @@ export class ImportStore {
         tenant: meta.tenant ?? '',
         actor: JSON.stringify({ name: meta.actor.name, role: meta.actor.role }),
         createdAt: meta.createdAt,
+        fileBytes: String(meta.file.bytes),
+        fileSha256: meta.file.sha256,
       })
       .expire(this.key(meta.importId), IMPORT_TTL_S)
       .set(this.key(meta.importId, 'csv'), csv, 'EX', IMPORT_TTL_S)
@@ -61,6 +72,7 @@ export class ImportStore {
       tenant: h.tenant ? h.tenant : null,
       actor: JSON.parse(h.actor ?? '{"name":"unknown","role":"system"}') as Actor,
       createdAt: h.createdAt ?? '',
+      file: { bytes: Number(h.fileBytes ?? 0), sha256: h.fileSha256 ?? '' },
       ...(h.error !== undefined && { error: h.error }),
     };
   }

@@ -42,7 +42,16 @@ export interface AuditQuery {
   readonly limit?: number;
 }
 
-/** Reads the audit log, newest first. Writes go with the change they record (DeviceStore.commit). */
+/**
+ * The audit log. A device change writes its entry with the change (DeviceStore.commit); an action
+ * that changes no device record by itself (a CSV import as a whole) is recorded here.
+ */
 export interface AuditLog {
+  /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Appends one entry, atomically with the mark `once` (unique per action, e.g. `import:<id>`): a
+   * retried job records its action once. Resolves false when `once` was already recorded.
+   */
+  record(entry: AuditDraft, once: string): Promise<boolean>;
 }

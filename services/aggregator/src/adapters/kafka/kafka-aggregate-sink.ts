@@ -1,5 +1,6 @@
 import type { Aggregate } from '@terrapulse/contracts';
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { memoizedDefaultPartitioner } from '@terrapulse/service-kit';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import type { AggregateSink } from '../../ports/aggregate-sink.js';
 
 export interface KafkaAggregateSinkOptions {
@@ -23,13 +24,14 @@ export class KafkaAggregateSink implements AggregateSink {
 
   constructor(kafka: Kafka, options: KafkaAggregateSinkOptions) {
     this.#topic = options.topic;
-    this.#maxRequestBytes = options.maxRequestBytes ?? 128 * 1024;
+    // Fewer, larger requests: kafkajs's cost is mostly per request and per partition batch.
+    this.#maxRequestBytes = options.maxRequestBytes ?? 900 * 1024;
     this.#producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // murmur2 of the key, as Java clients do: a device's aggregates land where any client expects.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: memoizedDefaultPartitioner,
     });
   }
 

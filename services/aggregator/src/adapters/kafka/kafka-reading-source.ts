@@ -12,6 +12,10 @@ export interface KafkaReadingSourceOptions {
   readonly sessionTimeoutMs?: number;
   /** Default 3 s. */
   readonly heartbeatIntervalMs?: number;
+  /** A fetch returns once this many bytes are ready or after `fetchMaxWaitMs`. Default 1. */
+  readonly fetchMinBytes?: number;
+  /** Longest a fetch waits, capped by the heartbeat interval. Default: the heartbeat interval. */
+  readonly fetchMaxWaitMs?: number;
 }
 
 /** kafkajs spells these protocol errors as "the group is rebalancing, rejoin". */
@@ -42,8 +46,9 @@ export class KafkaReadingSource implements ReadingSource {
       groupId: options.groupId,
       sessionTimeout: this.#sessionTimeoutMs,
       heartbeatInterval,
+      minBytes: options.fetchMinBytes ?? 1,
       // kafkajs heartbeats between fetches only: an idle fetch must return often enough.
-      maxWaitTimeInMs: Math.min(5_000, heartbeatInterval),
+      maxWaitTimeInMs: Math.min(5_000, heartbeatInterval, options.fetchMaxWaitMs ?? heartbeatInterval),
       allowAutoTopicCreation: false,
     });
     this.#admin = kafka.admin();

@@ -22,6 +22,8 @@ export interface KafkaRecordSourceOptions {
    * partition is paused: it bounds the delay between a write's success and the next fetch.
    */
   readonly maxWaitTimeMs: number;
+  /** A fetch returns once this many bytes are ready, or after `maxWaitTimeMs`. Default 1. */
+  readonly fetchMinBytes?: number;
   /** Bytes fetched per partition at most: with one pending chunk per partition, the memory bound. */
   readonly maxBytesPerPartition: number;
   readonly sessionTimeoutMs: number;
@@ -75,6 +77,7 @@ export class KafkaRecordSource implements RecordSource {
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
       maxWaitTimeInMs: o.maxWaitTimeMs,
+      minBytes: o.fetchMinBytes ?? 1,
       maxBytesPerPartition: o.maxBytesPerPartition,
       sessionTimeout: o.sessionTimeoutMs,
       allowAutoTopicCreation: false,

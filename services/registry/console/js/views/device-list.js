@@ -30,8 +30,8 @@ export function renderDeviceList(main, { me, params, navigate }) {
       h(
         'tr',
         null,
-        ['Device', 'Tenant', 'Site', 'Kind', 'State', 'Last seen', 'Readings', 'Rejected'].map((c) =>
-          h('th', { scope: 'col' }, c),
+        ['Device', 'Tenant', 'Site', 'Kind', 'State', 'Last seen', 'Readings, last hour', 'Rejected'].map(
+          (c) => h('th', { scope: 'col' }, c),
         ),
       ),
     ),

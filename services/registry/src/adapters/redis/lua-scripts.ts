@@ -36,6 +36,17 @@ redis.call('XADD', KEYS[3], '*', 'entry', ARGV[3], 'tenant', '')
 return 1
 `;
 
+/**
+ * An audit entry with no device change (an import as a whole), written once per action: the mark
+ * and the entry are stored together or not at all.
+ * KEYS: audit, once.  ARGV: audit JSON, tenant, mark TTL in seconds.
+ * Returns the entry id, or false when the mark exists.
+ */
+export const APPEND_AUDIT_ONCE = `
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) == false then return false end
+return redis.call('XADD', KEYS[1], '*', 'entry', ARGV[1], 'tenant', ARGV[2])
+`;
+
 /** KEYS: lease. ARGV: owner, ttlMs. Takes the lease when free, renews it when ours. 1 = held. */
 export const ACQUIRE_LEASE = `
 local holder = redis.call('GET', KEYS[1])

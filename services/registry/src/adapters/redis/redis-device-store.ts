@@ -8,12 +8,14 @@ import type {
   DevicePage,
   DeviceStore,
 } from '../../ports/device-store.js';
-import { COMMIT_DEVICE_CHANGE } from './lua-scripts.js';
+import { APPEND_AUDIT_ONCE, COMMIT_DEVICE_CHANGE } from './lua-scripts.js';
 import type { RegistryKeys } from './registry-keys.js';
 
 const SCAN_CHUNK = 200;
 /** An operator's filtered audit query reads at most this many entries of the global stream. */
 const AUDIT_SCAN_LIMIT = 20_000;
+/** How long an action stays marked recorded: longer than any job's retries. */
+const AUDIT_ONCE_TTL_S = 30 * 86_400;
 
 /**
  * Devices as JSON strings under their key, indexes as sorted sets, the outbox and the audit log as
@@ -85,6 +87,20 @@ export class RedisDeviceStore implements DeviceStore {
     return { ok: false, current: payload === '' ? null : (JSON.parse(payload) as DeviceRecord) };
   }
 
+  /** AuditLog.record: one entry with no device change, once per `once`. */
+  async auditRecord(draft: AuditDraft, once: string): Promise<boolean> {
+    const id = await this.redis.eval(
+      APPEND_AUDIT_ONCE,
+      2,
+      this.keys.audit,
+      this.keys.auditOnce(once),
+      JSON.stringify(auditBody(draft)),
+      draft.tenant ?? '',
+      AUDIT_ONCE_TTL_S,
+    );
+    return id !== null;
+  }
+
   /** AuditLog.list, newest first (named apart from DeviceStore.list; see auditLogOf). */
   async auditList(query: AuditQuery): Promise<AuditEntry[]> {
     const limit = query.limit ?? 100;
@@ -110,7 +126,10 @@ export class RedisDeviceStore implements DeviceStore {
 
 /** The audit log view of the store (the store class already implements `list` for devices). */
 export function auditLogOf(store: RedisDeviceStore): AuditLog {
-  return { list: (query) => store.auditList(query) };
+  return {
+    list: (query) => store.auditList(query),
+    record: (entry, once) => store.auditRecord(entry, once),
+  };
 }
 
 export function auditBody(draft: AuditDraft): Omit<AuditDraft, 'tenant'> & { at: string } {

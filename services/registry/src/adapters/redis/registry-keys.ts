@@ -11,6 +11,8 @@ export interface RegistryKeys {
   readonly relayLease: string;
   readonly audit: string;
   deviceAudit(deviceId: string): string;
+  /** Marks an action recorded (AuditLog.record), so a retry does not record it twice. */
+  auditOnce(action: string): string;
   token(hash: string): string;
   tokenName(name: string): string;
   /** BullMQ's own prefix, so queues are isolated with the rest. */
@@ -27,6 +29,7 @@ export function registryKeys(prefix: string): RegistryKeys {
     relayLease: `${prefix}outbox:lease`,
     audit: `${prefix}audit`,
     deviceAudit: (id) => `${prefix}audit:device:${id}`,
+    auditOnce: (action) => `${prefix}audit:once:${action}`,
     token: (hash) => `${prefix}token:${hash}`,
     tokenName: (name) => `${prefix}token-name:${name}`,
     bullPrefix: `${prefix}bull`,

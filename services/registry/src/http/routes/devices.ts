@@ -4,6 +4,7 @@ import { registerDevice } from '../../domain/lifecycle.js';
 import { ApiError, fieldIssues, parseOr400 } from '../errors.js';
 import type { RouteContext, RouteModule } from '../route-context.js';
 import {
+  applyPatch,
   DeviceDraft,
   DeviceIdParams,
   DeviceList,
@@ -96,16 +97,15 @@ export const deviceRoutes: RouteModule = (app, ctx) => {
     responses: { 200: { description: 'The device', schema: DeviceView }, 404: { description: 'Unknown' } },
   });
   app.get('/api/v1/devices/:id', async (request) => {
-    const principal = ctx.principal(request);
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
-    return viewOf(ctx, await ctx.visibleDevice(principal, id));
+    const { device } = await ctx.requestedDevice(request, 'read');
+    return viewOf(ctx, device);
   });
 
   doc({
     method: 'patch',
     path: '/api/v1/devices/{id}',
     tag: 'devices',
-    summary: 'Change descriptive fields (not deviceId, tenant or state)',
+    summary: 'Change descriptive fields (not deviceId, tenant or state); null removes an optional one',
     params: DeviceIdParams,
     body: DevicePatch,
     responses: {
@@ -115,12 +115,11 @@ export const deviceRoutes: RouteModule = (app, ctx) => {
     },
   });
   app.patch('/api/v1/devices/:id', async (request) => {
-    const principal = ctx.principal(request, 'write');
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
+    const { principal, id } = ctx.deviceRequest(request, 'write');
     const patch = parseOr400(DevicePatch, request.body ?? {}, 'patch');
     const current = await ctx.visibleDevice(principal, id);
     if (current.state === 'decommissioned') throw new ApiError('conflict', `device ${id} is decommissioned`);
-    const merged = { ...current, ...patch };
+    const merged = applyPatch(current, patch);
     if (JSON.stringify(merged) === JSON.stringify(current)) return viewOf(ctx, current);
     const next = checkedRecord({ ...merged, updatedAt: ctx.now().toISOString() });
     const result = await ctx.store.commit({

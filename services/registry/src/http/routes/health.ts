@@ -28,9 +28,8 @@ export function healthRoutes(readings: RecentReadingsSource): RouteModule {
       },
     });
     app.get('/api/v1/devices/:id/health', async (request) => {
-      const principal = ctx.principal(request, 'read');
-      const { id } = parseOr400(DeviceIdParams, request.params, 'path');
-      return ctx.health.get(await ctx.visibleDevice(principal, id));
+      const { device } = await ctx.requestedDevice(request, 'read');
+      return ctx.health.get(device);
     });
 
     ctx.openapi.add({
@@ -46,11 +45,9 @@ export function healthRoutes(readings: RecentReadingsSource): RouteModule {
       },
     });
     app.get('/api/v1/devices/:id/readings', async (request) => {
-      const principal = ctx.principal(request, 'read');
-      const { id } = parseOr400(DeviceIdParams, request.params, 'path');
       const { limit } = parseOr400(ReadingsQuery, request.query, 'query');
-      await ctx.visibleDevice(principal, id);
-      return { items: await readings.recentReadings(id, limit) };
+      const { device } = await ctx.requestedDevice(request, 'read');
+      return { items: await readings.recentReadings(device.deviceId, limit) };
     });
   };
 }

@@ -72,8 +72,7 @@ export const lifecycleRoutes: RouteModule = (app, ctx) => {
     },
   });
   app.post('/api/v1/devices/:id/provision', async (request, reply) => {
-    const principal = ctx.principal(request, 'write');
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
+    const { principal, id } = ctx.deviceRequest(request, 'write');
     const password = newPassword();
     let jobId = '';
     const result = await apply(ctx, principal, id, { type: 'provision' }, 'device.provision', async () => {
@@ -91,49 +90,39 @@ export const lifecycleRoutes: RouteModule = (app, ctx) => {
     };
   });
 
-  transitionDoc('suspend', 'Revoke MQTT access at once (disconnects the device)');
-  app.post('/api/v1/devices/:id/suspend', async (request) => {
-    const principal = ctx.principal(request, 'write');
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
-    const { reason } = parseOr400(ReasonBody, request.body, 'body');
-    const result = await apply(
-      ctx,
-      principal,
-      id,
-      { type: 'suspend', reason },
-      'device.suspend',
-      async () => {
-        await ctx.access.disable(id);
-      },
-    );
-    return viewOf(ctx, result.record);
-  });
+  /** suspend and decommission: an operator's reason, a Mosquitto change before the record's. */
+  const withReason = (
+    type: 'suspend' | 'decommission',
+    summary: string,
+    onBroker: (id: string) => Promise<unknown>,
+  ) => {
+    transitionDoc(type, summary);
+    app.post(`/api/v1/devices/:id/${type}`, async (request) => {
+      const { principal, id } = ctx.deviceRequest(request, 'write');
+      const { reason } = parseOr400(ReasonBody, request.body, 'body');
+      const result = await apply(ctx, principal, id, { type, reason }, `device.${type}`, async () => {
+        await onBroker(id);
+      });
+      return viewOf(ctx, result.record);
+    });
+  };
+
+  withReason('suspend', 'Revoke MQTT access at once (disconnects the device)', (id) =>
+    ctx.access.disable(id),
+  );
 
   transitionDoc('resume', 'Give a suspended device its MQTT access back', false);
   app.post('/api/v1/devices/:id/resume', async (request) => {
-    const principal = ctx.principal(request, 'write');
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
-    const current = await ctx.visibleDevice(principal, id);
-    if (current.state !== 'suspended')
-      throw new ApiError('conflict', `device ${id} is ${current.state}, not suspended`);
+    const { principal, device } = await ctx.requestedDevice(request, 'write');
+    const id = device.deviceId;
+    if (device.state !== 'suspended')
+      throw new ApiError('conflict', `device ${id} is ${device.state}, not suspended`);
     const hasCredentials = await ctx.access.enable(id);
     const result = await apply(ctx, principal, id, { type: 'resume', hasCredentials }, 'device.resume');
     return viewOf(ctx, result.record);
   });
 
-  transitionDoc('decommission', 'Remove MQTT credentials for good (data is kept); final');
-  app.post('/api/v1/devices/:id/decommission', async (request) => {
-    const principal = ctx.principal(request, 'write');
-    const { id } = parseOr400(DeviceIdParams, request.params, 'device id');
-    const { reason } = parseOr400(ReasonBody, request.body, 'body');
-    const result = await apply(
-      ctx,
-      principal,
-      id,
-      { type: 'decommission', reason },
-      'device.decommission',
-      () => ctx.access.revoke(id),
-    );
-    return viewOf(ctx, result.record);
-  });
+  withReason('decommission', 'Remove MQTT credentials for good (data is kept); final', (id) =>
+    ctx.access.revoke(id),
+  );
 };

@@ -13,12 +13,38 @@ const { deviceId: _id, tenant: _tenant, ...patchShape } = draftShape;
 export const DeviceDraft = z.strictObject(draftShape).describe('A new device (POST /api/v1/devices)');
 export type DeviceDraft = z.infer<typeof DeviceDraft>;
 
-/** A partial draft; deviceId, tenant and state cannot change. */
+/**
+ * A partial draft; deviceId, tenant and state cannot change. An optional field of the record
+ * (siteName, location, externalIds, meterRole...) may be `null`: the field is removed.
+ */
 export const DevicePatch = z
-  .strictObject(patchShape)
-  .partial()
-  .describe('Fields to change (PATCH /api/v1/devices/{id})');
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(patchShape).map(([key, schema]) => [
+        key,
+        schema instanceof z.ZodOptional ? schema.unwrap().nullable().optional() : schema.optional(),
+      ]),
+    ) as PatchShape,
+  )
+  .describe('Fields to change (PATCH /api/v1/devices/{id}); null removes an optional field');
 export type DevicePatch = z.infer<typeof DevicePatch>;
+
+type Shape = typeof patchShape;
+type PatchShape = {
+  [K in keyof Shape]: Shape[K] extends z.ZodOptional<infer Inner>
+    ? z.ZodOptional<z.ZodNullable<Inner>>
+    : z.ZodOptional<Shape[K]>;
+};
+
+/** The record after a patch: fields set to null are removed, the others replaced. */
+export function applyPatch<T extends Record<string, unknown>>(record: T, patch: DevicePatch): T {
+  const next: Record<string, unknown> = { ...record };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next as T;
+}
 
 export const DeviceView = z
   .object({ device: DeviceRecord, health: DeviceHealth })

@@ -46,7 +46,8 @@ export class RegistryApiOnboarding implements RegistryOnboarding {
   async onboard(records: readonly DeviceRecord[], store: CredentialStore): Promise<OnboardingResult> {
     const passwords = new Map<string, string>();
     const counts = { registered: 0, provisioned: 0, unchanged: 0 };
-    const awaiting: string[] = [];
+    // Device id -> updatedAt of the record when its provisioning was asked for.
+    const awaiting = new Map<string, string>();
     await forEachLimited(records, this.options.concurrency ?? 16, async (record) => {
       let view = await this.getDevice(record.deviceId);
       if (view === undefined) {
@@ -67,10 +68,10 @@ export class RegistryApiOnboarding implements RegistryOnboarding {
         counts.unchanged++;
         return;
       }
-      const password = await this.provision(record.deviceId);
+      const { password, device } = await this.provision(record.deviceId);
       store.set(record.deviceId, password);
       passwords.set(record.deviceId, password);
-      awaiting.push(record.deviceId);
+      awaiting.set(record.deviceId, device.updatedAt);
       counts.provisioned++;
     });
     await store.save();
@@ -91,28 +92,33 @@ export class RegistryApiOnboarding implements RegistryOnboarding {
     return (await this.expect(response, 201, `register ${record.deviceId}`)) as DeviceView;
   }
 
-  private async provision(deviceId: string): Promise<string> {
+  private async provision(deviceId: string): Promise<{ password: string; device: DeviceRecord }> {
     const response = await this.request('POST', `/api/v1/devices/${encodeURIComponent(deviceId)}/provision`);
     const body = (await this.expect(response, 202, `provision ${deviceId}`)) as {
+      device: DeviceRecord;
       credentials: { password: string };
     };
-    return body.credentials.password;
+    return { password: body.credentials.password, device: body.device };
   }
 
-  /** Provisioning runs as a job: a device's credentials work once it left `registered`. */
-  private async waitProvisioned(deviceIds: readonly string[]): Promise<void> {
+  /**
+   * Provisioning runs as a job: a password works once the job changed the record (registered ->
+   * provisioned, or a rotation of a provisioned device, which keeps its state). A job that gave up
+   * leaves the device registered with "provisioning failed: ..."; that is final for this run.
+   */
+  private async waitProvisioned(asked: ReadonlyMap<string, string>): Promise<void> {
     const deadline = Date.now() + (this.options.provisionTimeoutMs ?? 120_000);
-    let pending = [...deviceIds];
+    let pending = [...asked.keys()];
     while (pending.length > 0) {
       const still: string[] = [];
       await forEachLimited(pending, this.options.concurrency ?? 16, async (deviceId) => {
-        const view = await this.getDevice(deviceId);
-        if (view === undefined || view.device.state === 'registered') {
-          if (view?.device.stateReason !== undefined && Date.now() > deadline) {
-            throw new Error(`device ${deviceId} not provisioned: ${view.device.stateReason}`);
-          }
-          still.push(deviceId);
+        const device = (await this.getDevice(deviceId))?.device;
+        const changed = device !== undefined && device.updatedAt !== asked.get(deviceId);
+        if (changed && device.state !== 'registered') return;
+        if (changed && device.stateReason?.startsWith('provisioning failed')) {
+          throw new Error(`device ${deviceId} not provisioned: ${device.stateReason}`);
         }
+        still.push(deviceId);
       });
       pending = still;
       if (pending.length === 0) return;

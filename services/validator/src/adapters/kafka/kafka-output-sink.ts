@@ -1,7 +1,7 @@
+import { memoizedDefaultPartitioner } from '@terrapulse/service-kit';
 import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { OutputSink, SinkHealth, TopicMessages } from '../../ports/index.js';
-import { memoizedDefaultPartitioner } from './memoized-partitioner.js';
 
 /**
  * Writes readings and dead letters with an idempotent producer (acks = all, one request in

@@ -12,6 +12,10 @@ export interface KafkaRawUplinkSourceOptions {
   readonly metrics?: Pick<ValidatorMetrics, 'commitFailures'>;
   /** Consumer group session timeout; see KAFKA_SESSION_TIMEOUT_MS. */
   readonly sessionTimeoutMs?: number;
+  /** A fetch returns once this many bytes are ready or after `fetchMaxWaitMs`. Default 1. */
+  readonly fetchMinBytes?: number;
+  /** Longest a fetch waits for `fetchMinBytes`; a stop waits for the fetch in flight. Default 1 s. */
+  readonly fetchMaxWaitMs?: number;
   /** Without a fetch for this long, Kafka counts as unreachable. */
   readonly staleAfterMs?: number;
 }
@@ -39,8 +43,9 @@ export class KafkaRawUplinkSource implements RawUplinkSource {
       allowAutoTopicCreation: false,
       sessionTimeout,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      minBytes: this.options.fetchMinBytes ?? 1,
       // An idle fetch waits this long; a stop waits for it, so keep it short.
-      maxWaitTimeInMs: 1_000,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1_000,
     });
     this.consumer = consumer;
     const alive = () => {

@@ -1,6 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { memoizedDefaultPartitioner } from '../src/adapters/kafka/memoized-partitioner.js';
+import { memoizedDefaultPartitioner } from '../src/memoized-partitioner.js';
 
 const metadata = (count: number) =>
   Array.from({ length: count }, (_, partitionId) => ({

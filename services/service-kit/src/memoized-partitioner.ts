@@ -5,8 +5,8 @@ const MAX_KEYS = 100_000;
 
 /**
  * kafkajs's default partitioner (murmur2 of the key, as the Java client), remembered per key.
- * Device ids repeat all day long and hashing one again costs about 2 µs a message, a tenth of
- * the validator's budget. The partition of a key depends only on the key and the partition
+ * Device ids repeat all day long and hashing one again costs about 2 µs a message, a tenth of a
+ * consumer's budget per reading. The partition of a key depends only on the key and the partition
  * count, so the memo is keyed by both and gives exactly the default's answer.
  */
 export const memoizedDefaultPartitioner: ICustomPartitioner = () => {
