@@ -50,6 +50,28 @@ describe('device lifecycle', () => {
     });
   });
 
+  it.each<DeviceState>(['provisioned', 'active', 'silent'])(
+    'a failed credential rotation should keep a %s device in its state, saying so',
+    (state) => {
+      const t = transition(inState(state), { type: 'provision_failed', error: 'broker said no' }, now);
+      expect(t).toMatchObject({
+        ok: true,
+        record: {
+          state,
+          stateReason:
+            'credential rotation failed (the previous password is likely still the valid one): broker said no',
+        },
+      });
+    },
+  );
+
+  it.each<DeviceState>(['suspended', 'decommissioned'])(
+    'a provisioning failure should not touch a %s device',
+    (state) => {
+      expect(transition(inState(state), { type: 'provision_failed', error: 'x' }, now).ok).toBe(false);
+    },
+  );
+
   it('activate should move provisioned and silent devices to active, and nothing else', () => {
     expect(transition(inState('provisioned'), { type: 'activate' }, now)).toMatchObject({
       ok: true,

@@ -25,7 +25,7 @@ const MAX_REASON = 500;
 const allowed: Record<LifecycleEvent['type'], readonly DeviceState[]> = {
   provision: ['registered', 'provisioned', 'active', 'silent'],
   provisioned: ['registered', 'provisioned', 'active', 'silent'],
-  provision_failed: ['registered'],
+  provision_failed: ['registered', 'provisioned', 'active', 'silent'],
   activate: ['provisioned', 'silent'],
   silence: ['active'],
   suspend: ['registered', 'provisioned', 'active', 'silent'],
@@ -66,7 +66,13 @@ export function transition(record: DeviceRecord, event: LifecycleEvent, now: Dat
         ? to('provisioned', 'MQTT credentials issued')
         : to(record.state, 'MQTT credentials rotated');
     case 'provision_failed':
-      return to('registered', `provisioning failed: ${event.error}`);
+      // A failed rotation keeps the device's state; Mosquitto most likely still holds the old password.
+      return record.state === 'registered'
+        ? to('registered', `provisioning failed: ${event.error}`)
+        : to(
+            record.state,
+            `credential rotation failed (the previous password is likely still the valid one): ${event.error}`,
+          );
     case 'activate':
       return to('active', record.state === 'silent' ? 'reporting again' : 'first valid reading');
     case 'silence':
