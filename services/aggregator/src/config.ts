@@ -35,6 +35,12 @@ export const AggregatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16_777_216).default(65_536),
   /** Capped by the heartbeat interval: kafkajs heartbeats between fetches. */
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(50),
+  /**
+   * Which client writes telemetry.aggregates: `lean`, service-kit's produce-only client (a fraction
+   * of kafkajs's CPU per record), or `kafkajs`, the fallback should lean misbehave. Both are
+   * idempotent with acks = all and partition alike, so switching keeps devices on their partitions.
+   */
+  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('lean'),
   /** Input: normalized readings, keyed by device so a device's readings stay in one partition. */
   TOPIC_READINGS: z.string().min(1).default(TOPICS.readings.name),
   /** Output: window statistics, keyed by device. */

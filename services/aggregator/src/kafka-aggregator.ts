@@ -1,5 +1,10 @@
 import { createKafka, type Logger } from '@terrapulse/service-kit';
-import { KafkaAggregateSink, KafkaCheckpointStore, KafkaReadingSource } from './adapters/kafka/index.js';
+import {
+  KafkaAggregateSink,
+  KafkaCheckpointStore,
+  KafkaReadingSource,
+  LeanAggregateSink,
+} from './adapters/kafka/index.js';
 import { type Aggregator, createAggregator } from './app.js';
 import { type AggregatorConfig, aggregatorOptions } from './config.js';
 import type { AggregatorMetrics } from './metrics.js';
@@ -24,7 +29,15 @@ export function createKafkaAggregator(
     fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     logger,
   });
-  const sink = new KafkaAggregateSink(kafka, { topic: config.TOPIC_AGGREGATES });
+  const sink =
+    config.KAFKA_PRODUCER === 'lean'
+      ? new LeanAggregateSink({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID,
+          topic: config.TOPIC_AGGREGATES,
+          logger: logger.child({ component: 'aggregate-sink' }),
+        })
+      : new KafkaAggregateSink(kafka, { topic: config.TOPIC_AGGREGATES });
   const checkpoints = new KafkaCheckpointStore(kafka, {
     topic: config.TOPIC_CHECKPOINTS,
     inputTopic: config.TOPIC_READINGS,

@@ -138,8 +138,10 @@ describe('lean Kafka sink', () => {
     await sink.send(batch('warm-up', 5));
 
     // Make the broker's next answers vanish: the batch is written, but the sink cannot know it.
-    const internals = sink as unknown as { connections: Map<string, { onData: () => void }> };
-    const connections = [...internals.connections.values()];
+    const internals = sink as unknown as {
+      producer: { pool: { connections: Map<string, { onData: () => void }> } };
+    };
+    const connections = [...internals.producer.pool.connections.values()];
     for (const connection of connections) connection.onData = () => {};
     const lost = batch('lost-response', 20);
     const failure = await sink.send(lost).catch((error: unknown) => error);

@@ -1,6 +1,15 @@
 export { forEachLimited } from './for-each-limited.js';
 export { createKafka } from './kafka-client.js';
 export {
+  type LeanMessage,
+  LeanProduceError,
+  type LeanProduceErrorCode,
+  LeanProducer,
+  type LeanProducerOptions,
+  type LeanProducerStatus,
+  type LeanTopicMessages,
+} from './kafka-lean/index.js';
+export {
   createJsonLogger,
   type JsonLoggerOptions,
   type LogFields,

@@ -45,6 +45,12 @@ export const ValidatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   KAFKA_FETCH_MIN_BYTES: positiveInt.max(16_777_216).default(65_536),
   /** Also how long a stop waits for the idle fetch in flight. */
   KAFKA_FETCH_MAX_WAIT_MS: positiveInt.max(5_000).default(50),
+  /**
+   * Which client writes readings and dead letters: `lean`, service-kit's produce-only client (a
+   * fraction of kafkajs's CPU per message), or `kafkajs`, the fallback should lean misbehave. Both
+   * are idempotent with acks = all and partition alike, so switching keeps devices on their partitions.
+   */
+  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('lean'),
   /** Raw partitions processed at once: overlaps one partition's Kafka round trip with another's CPU work. */
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(3),
   /**

@@ -2,6 +2,7 @@ import { createKafka, type Logger, type OpsServer, startOpsServer } from '@terra
 import { KafkaDeviceDirectory } from './adapters/kafka/kafka-device-directory.js';
 import { KafkaOutputSink } from './adapters/kafka/kafka-output-sink.js';
 import { KafkaRawUplinkSource } from './adapters/kafka/kafka-raw-uplink-source.js';
+import { LeanOutputSink } from './adapters/kafka/lean-output-sink.js';
 import { createValidator, type Validator } from './app.js';
 import type { ValidatorConfig } from './config.js';
 import { createValidatorMetrics, type ValidatorMetrics } from './metrics.js';
@@ -43,7 +44,14 @@ export async function startValidatorService(
       logger: logger.child({ component: 'raw-source' }),
       metrics,
     }),
-    sink: new KafkaOutputSink(kafka),
+    sink:
+      config.KAFKA_PRODUCER === 'lean'
+        ? new LeanOutputSink({
+            brokers: config.KAFKA_BROKERS,
+            clientId,
+            logger: logger.child({ component: 'output-sink' }),
+          })
+        : new KafkaOutputSink(kafka),
     directory: new KafkaDeviceDirectory(kafka, {
       topic: config.TOPIC_REGISTRY,
       groupId: `${config.KAFKA_GROUP_ID}-registry-${config.VALIDATOR_INSTANCE_ID}`,

@@ -5,3 +5,4 @@ export {
   type KafkaCheckpointStoreOptions,
 } from './kafka-checkpoint-store.js';
 export { KafkaReadingSource, type KafkaReadingSourceOptions } from './kafka-reading-source.js';
+export { LeanAggregateSink, type LeanAggregateSinkOptions } from './lean-aggregate-sink.js';

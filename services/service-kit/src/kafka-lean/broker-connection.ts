@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { RawSinkError } from '../../errors.js';
+import { LeanProduceError } from './produce-error.js';
 import { frameRequest, Reader } from './protocol.js';
 
 interface Pending {
@@ -37,12 +37,12 @@ export class BrokerConnection {
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
-          new RawSinkError('UNAVAILABLE', `kafka ${address}: connection timed out after ${timeoutMs} ms`),
+          new LeanProduceError('UNAVAILABLE', `kafka ${address}: connection timed out after ${timeoutMs} ms`),
         );
       }, timeoutMs);
       socket.once('error', (error) => {
         clearTimeout(timer);
-        reject(new RawSinkError('UNAVAILABLE', `kafka ${address}: ${error.message}`, { cause: error }));
+        reject(new LeanProduceError('UNAVAILABLE', `kafka ${address}: ${error.message}`, { cause: error }));
       });
       socket.once('connect', () => {
         clearTimeout(timer);
@@ -63,7 +63,7 @@ export class BrokerConnection {
     timeoutMs: number,
   ): Promise<Reader> {
     if (this.closed)
-      return Promise.reject(new RawSinkError('UNAVAILABLE', `kafka ${this.address}: connection closed`));
+      return Promise.reject(new LeanProduceError('UNAVAILABLE', `kafka ${this.address}: connection closed`));
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
     return new Promise<Reader>((resolve, reject) => {
@@ -99,7 +99,7 @@ export class BrokerConnection {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
-    const error = new RawSinkError('UNAVAILABLE', `kafka ${this.address}: ${reason}`);
+    const error = new LeanProduceError('UNAVAILABLE', `kafka ${this.address}: ${reason}`);
     for (const waiter of this.pending.values()) {
       clearTimeout(waiter.timer);
       waiter.reject(error);

@@ -198,22 +198,42 @@ export function decodeInitProducerId(reader: Reader): {
   return { errorCode: reader.int16(), producerId: reader.int64(), producerEpoch: reader.int16() };
 }
 
-/** Produce with acks=-1 (all in-sync replicas), one topic; each batch stays its own chunk. */
-export function encodeProduceRequest(
-  topic: string,
-  batches: ReadonlyArray<{ readonly partition: number; readonly batch: Buffer }>,
-  timeoutMs: number,
-): Buffer[] {
-  const chunks = [
-    new Writer().string(null).int16(-1).int32(timeoutMs).int32(1).string(topic).int32(batches.length).done(),
-  ];
-  for (const { partition, batch } of batches) {
-    chunks.push(new Writer().int32(partition).int32(batch.length).done(), batch);
+/** One partition's record batch in a produce request. */
+export interface ProducePartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly batch: Buffer;
+}
+
+/**
+ * Produce with acks=-1 (all in-sync replicas), any number of topics; each batch stays its own
+ * chunk. Batches of a topic must be adjacent in `batches` (the caller groups them).
+ */
+export function encodeProduceRequest(batches: readonly ProducePartitionBatch[], timeoutMs: number): Buffer[] {
+  const topics: Array<{ topic: string; from: number; to: number }> = [];
+  batches.forEach((batch, index) => {
+    const last = topics[topics.length - 1];
+    if (last !== undefined && last.topic === batch.topic) last.to = index + 1;
+    else topics.push({ topic: batch.topic, from: index, to: index + 1 });
+  });
+  const chunks = [new Writer().string(null).int16(-1).int32(timeoutMs).int32(topics.length).done()];
+  for (const { topic, from, to } of topics) {
+    chunks.push(
+      new Writer()
+        .string(topic)
+        .int32(to - from)
+        .done(),
+    );
+    for (let i = from; i < to; i++) {
+      const { partition, batch } = batches[i] as ProducePartitionBatch;
+      chunks.push(new Writer().int32(partition).int32(batch.length).done(), batch);
+    }
   }
   return chunks;
 }
 
 export interface PartitionProduceResult {
+  readonly topic: string;
   readonly partition: number;
   readonly errorCode: number;
   readonly errorMessage: string | null;
@@ -222,7 +242,7 @@ export interface PartitionProduceResult {
 export function decodeProduceResponse(reader: Reader): PartitionProduceResult[] {
   const results: PartitionProduceResult[] = [];
   reader.array((r) => {
-    r.string(); // topic name
+    const topic = r.string() ?? '';
     r.array((p) => {
       const partition = p.int32();
       const errorCode = p.int16();
@@ -233,7 +253,7 @@ export function decodeProduceResponse(reader: Reader): PartitionProduceResult[] 
         e.int32(); // batch_index
         return e.string(); // batch_index_error_message
       });
-      results.push({ partition, errorCode, errorMessage: p.string() });
+      results.push({ topic, partition, errorCode, errorMessage: p.string() });
     });
   });
   reader.int32(); // throttle_time_ms

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../src/adapters/kafka-lean/crc32c.js';
-import { murmur2, partitionForKey } from '../src/adapters/kafka-lean/murmur2.js';
-import { type BatchRecord, encodeRecordBatch } from '../src/adapters/kafka-lean/record-batch.js';
+import { crc32c } from '../src/kafka-lean/crc32c.js';
+import { murmur2, partitionForKey } from '../src/kafka-lean/murmur2.js';
+import { type BatchRecord, encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
 
 // kafkajs's own encoders are the reference: the lean client must put the same bytes on the wire.
 const require = createRequire(import.meta.url);
