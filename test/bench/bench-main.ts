@@ -6,6 +6,7 @@ import { countStoredReadings, distinctReadings } from '../support/stored-reading
 import { eventually, influxEnv } from '../support/waiting.js';
 import { measureLatency, percentile } from './latency-probe.js';
 import { type LegFigure, measureInfluxLeg, measureKafkaLeg, measureMqttLeg } from './legs.js';
+import { machineCpuSeconds, serverCpuSeconds } from './machine-cpu.js';
 
 /**
  * `npm run bench`: the real pipeline driven by the simulator at full rate for a
@@ -79,6 +80,9 @@ try {
     `[bench] pipeline: replaying ${(days * 24).toFixed(1)} h of ${fleet.registered.length} devices at full rate`,
   );
   const cpuBefore = await serviceCpuSeconds(harness, instances);
+  const serversBefore = serverCpuSeconds();
+  const machineBefore = machineCpuSeconds();
+  const benchBefore = process.cpuUsage();
   const started = performance.now();
   const run = await fleet.replay(new Date(from).toISOString(), new Date(to).toISOString(), '');
   const published = performance.now();
@@ -87,6 +91,9 @@ try {
   await eventually(async () => (await countStoredReadings(influx, measurement)) >= expected, 600_000, 200);
   const queryable = performance.now();
   const cpuAfter = await serviceCpuSeconds(harness, instances);
+  const serversAfter = serverCpuSeconds();
+  const machineAfter = machineCpuSeconds();
+  const benchCpu = process.cpuUsage(benchBefore);
   const throughput = expected / ((queryable - started) / 1000);
   log(
     `  ${expected} readings: published in ${((published - started) / 1000).toFixed(1)} s, all queryable after ${((queryable - started) / 1000).toFixed(1)} s -> ${Math.round(throughput)} readings/s`,
@@ -98,8 +105,20 @@ try {
     const before = cpuBefore.get(name) ?? 0;
     cpuUsPerReading[name] = Math.round(((seconds - before) * 1e6) / expected);
   }
+  // The servers and the simulator share the same 2 cores: their cost per reading bounds what any
+  // service code could reach on this machine.
+  for (const [name, seconds] of serversAfter) {
+    cpuUsPerReading[name] = Math.round(((seconds - (serversBefore.get(name) ?? 0)) * 1e6) / expected);
+  }
+  cpuUsPerReading['simulator+bench'] = Math.round((benchCpu.user + benchCpu.system) / expected);
+  const machineBusy = machineAfter.busy - machineBefore.busy;
+  const machineUsPerReading = Math.round((machineBusy * 1e6) / expected);
+  const machineLoad = machineBusy / (machineAfter.total - machineBefore.total);
   log(
-    `[bench] service CPU per stored reading (us): ${Object.entries(cpuUsPerReading)
+    `[bench] whole machine: ${machineUsPerReading} us CPU per stored reading, cores ${Math.round(machineLoad * 100)} % busy during the run`,
+  );
+  log(
+    `[bench] CPU per stored reading (us): ${Object.entries(cpuUsPerReading)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
@@ -152,6 +171,8 @@ try {
         latency_ms: latency,
         rss_mb: rss,
         cpu_us_per_reading: cpuUsPerReading,
+        machine_cpu_us_per_reading: machineUsPerReading,
+        machine_busy_fraction: Number(machineLoad.toFixed(3)),
         readings: expected,
         instances,
         legs: Object.fromEntries(legs.map((l) => [l.leg, { rps: Math.round(l.rps), detail: l.detail }])),

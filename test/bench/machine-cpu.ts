@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repositoryRoot } from '@terrapulse/infra-runner';
+
+/** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU seconds used so far by each server the native runner started (Mosquitto, Kafka, InfluxDB,
+ * Redis), from /proc/<pid>/stat (utime + stime). Servers not running are left out.
+ */
+export function serverCpuSeconds(): Map<string, number> {
+  const runDir = join(repositoryRoot, '.terrapulse', 'run');
+  const seconds = new Map<string, number>();
+  for (const file of readdirSync(runDir).filter((f) => f.endsWith('.pid'))) {
+    const pid = readFileSync(join(runDir, file), 'utf8').trim();
+    const used = processCpuSeconds(pid);
+    if (used !== undefined) seconds.set(file.replace(/\.pid$/, ''), used);
+  }
+  return seconds;
+}
+
+function processCpuSeconds(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may contain spaces, start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / TICKS_PER_S, total: total / TICKS_PER_S };
+}
