@@ -51,7 +51,7 @@ describe('the pipeline under kill -9 of each service in turn', () => {
     expect(stored.size).toBe(expected.size);
     const missing = [...expected.keys()].filter((k) => !stored.has(k));
     expect(missing.slice(0, 10)).toEqual([]);
-  });
+  }, 270_000);
 
   it('ends with every aggregate equal to the uninterrupted computation', async () => {
     const expected = expectedAggregates(accepted);
@@ -62,5 +62,5 @@ describe('the pipeline under kill -9 of each service in turn', () => {
     };
     await eventually(settled, 180_000).catch(() => undefined);
     expect(problems.slice(0, 20)).toEqual([]);
-  });
+  }, 210_000);
 });
