@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repositoryRoot } from '@terrapulse/infra-runner';
+import { goInstall, repositoryRoot } from '@terrapulse/infra-runner';
 
 /** The Compose release whose file model the tests check docker-compose.yml against. */
 export const COMPOSE_VERSION = '2.29.7';
@@ -14,12 +14,7 @@ export function ensureComposeCli(): string {
   const gobin = join(repositoryRoot, '.terrapulse', 'cache', `compose-${COMPOSE_VERSION}`);
   const binary = join(gobin, 'cmd');
   if (existsSync(binary)) return binary;
-  mkdirSync(gobin, { recursive: true });
-  execFileSync('go', ['install', `github.com/docker/compose/v2/cmd@v${COMPOSE_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
-    timeout: 600_000,
-  });
+  goInstall({ module: `github.com/docker/compose/v2/cmd@v${COMPOSE_VERSION}`, gobin, timeoutMs: 600_000 });
   return binary;
 }
 

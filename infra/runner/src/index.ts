@@ -2,6 +2,7 @@ export { ensureCatalogueTopics } from './catalogue-topics.js';
 export { loadConfig, RunnerConfig, type RunnerPaths } from './config.js';
 export { type AptUpdatePolicy, ensureDebianPackages } from './debian-packages.js';
 export { type DynsecAcl, DynsecClient, DynsecCommandError, type DynsecResponse } from './dynsec-client.js';
+export { type GoInstallOptions, goInstall } from './go-install.js';
 export { createServers, down, reset, ServerStartError, status, up } from './infra.js';
 export { readLocalEnvironment, repositoryRoot, writeLocalEnvironment } from './local-environment.js';
 export type { NativeServer, ServerStatus } from './native-server.js';

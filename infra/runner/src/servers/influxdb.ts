@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunnerConfig, RunnerPaths } from '../config.js';
 import { ensureDebianPackages } from '../debian-packages.js';
+import { goInstall } from '../go-install.js';
 import type { Logger, NativeServer } from '../native-server.js';
 import { startDaemon } from '../process-supervisor.js';
 import type { LocalSecrets } from '../secrets.js';
@@ -47,20 +47,12 @@ export class InfluxDbServer implements NativeServer {
     ensureDebianPackages([{ command: 'go', pkg: 'golang-go' }], this.log);
     const version = this.config.INFLUXDB_VERSION;
     this.log(`building influxd ${version} from its Go module (first run only, a few minutes)`);
-    const gobin = join(this.binary, '..');
-    mkdirSync(gobin, { recursive: true });
-    execFileSync(
-      'go',
-      [
-        'install',
-        `-ldflags=-s -w -X main.version=${version} -X main.branch=${version} -X main.commit=go-module`,
-        `github.com/influxdata/influxdb/cmd/influxd@v${version}`,
-      ],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-      },
-    );
+    goInstall({
+      module: `github.com/influxdata/influxdb/cmd/influxd@v${version}`,
+      gobin: join(this.binary, '..'),
+      ldflags: `-s -w -X main.version=${version} -X main.branch=${version} -X main.commit=go-module`,
+      goflags: '-mod=mod',
+    });
   }
 
   async start(): Promise<number> {
