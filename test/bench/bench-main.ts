@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { testEnvironment } from '../support/environment.js';
 import { PIPELINE_SERVICES, PipelineHarness } from '../support/pipeline-harness.js';
@@ -117,6 +118,18 @@ try {
   log(
     `[bench] whole machine: ${machineUsPerReading} us CPU per stored reading, cores ${Math.round(machineLoad * 100)} % busy during the run`,
   );
+  // What the servers and the device fleet alone cost caps the pipeline on this machine, whatever
+  // the services do: the figure that says how much of the target is left to the services' code.
+  const serviceNames = new Set(cpuAfter.keys());
+  const outsideUs = Object.entries(cpuUsPerReading)
+    .filter(([name]) => !serviceNames.has(name))
+    .reduce((sum, [, us]) => sum + us, 0);
+  const servicesUs = machineUsPerReading - outsideUs;
+  const cores = availableParallelism();
+  const ceilingRps = outsideUs > 0 ? Math.round((cores * 1e6) / outsideUs) : undefined;
+  log(
+    `[bench] servers + simulator: ${outsideUs} us per reading, so ${cores} cores cap the pipeline at ${ceilingRps ?? '?'} readings/s even with free services; services (and the rest of the machine): ${servicesUs} us`,
+  );
   log(
     `[bench] CPU per stored reading (us): ${Object.entries(cpuUsPerReading)
       .map(([k, v]) => `${k} ${v}`)
@@ -173,6 +186,8 @@ try {
         cpu_us_per_reading: cpuUsPerReading,
         machine_cpu_us_per_reading: machineUsPerReading,
         machine_busy_fraction: Number(machineLoad.toFixed(3)),
+        servers_and_simulator_cpu_us_per_reading: outsideUs,
+        ceiling_rps_with_free_services: ceilingRps,
         readings: expected,
         instances,
         legs: Object.fromEntries(legs.map((l) => [l.leg, { rps: Math.round(l.rps), detail: l.detail }])),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Consumer as PltConsumer, Producer as PltProducer, ProduceAcks } from '@platformatic/kafka';
 import { LeanKafkaSink } from '@terrapulse/mqtt-bridge';
-import { silentLogger } from '@terrapulse/service-kit';
+import { LeanConsumer, silentLogger } from '@terrapulse/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { testEnvironment } from '../support/environment.js';
 
@@ -12,7 +12,8 @@ import { testEnvironment } from '../support/environment.js';
  * for kafkajs, the message stream for platformatic), each client in turn, `--rounds` times in
  * alternating order so that the machine's noise hits both. Figures: records/s and the client's
  * own CPU (user + system of this process) per record; the broker runs in another process.
- * The bridge's produce-only LeanKafkaSink is measured too, as a third producer.
+ * The bridge's produce-only LeanKafkaSink is measured too, as a third producer, and service-kit's
+ * LeanConsumer reading what it wrote, as a third consumer.
  *
  *   npx tsx --conditions=source test/bench/kafka-clients.ts --messages 100000 --rounds 2
  */
@@ -34,7 +35,7 @@ const partitions = Number(values.partitions);
 const env = testEnvironment();
 
 interface Figure {
-  readonly client: 'kafkajs' | 'platformatic' | 'lean-sink';
+  readonly client: 'kafkajs' | 'platformatic' | 'lean-sink' | 'lean';
   readonly op: 'produce' | 'consume';
   readonly rps: number;
   readonly cpuUsPerMsg: number;
@@ -200,6 +201,32 @@ async function consumePlatformatic(topic: string): Promise<void> {
   await consumer.close();
 }
 
+async function consumeLean(topic: string): Promise<void> {
+  const consumer = new LeanConsumer({
+    brokers: env.kafkaBrokers,
+    clientId: 'tp-bench-clients',
+    groupId: `bench-${randomUUID()}`,
+    logger: silentLogger,
+    maxWaitTimeInMs: 1_000,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let consumed = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async ({ batch, resolveOffset }) => {
+        for (const m of batch.messages)
+          checksum += (m.value?.length ?? 0) + (m.headers['tp-mqtt-qos'] ? 1 : 0);
+        consumed += batch.messages.length;
+        resolveOffset(batch.lastOffset());
+        if (consumed >= messages) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+}
+
 const figures: Figure[] = [];
 const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 const topics: string[] = [];
@@ -227,8 +254,8 @@ try {
     }
     const topic = await freshTopic();
     topics.push(topic);
-    const f = await measure('lean-sink', 'produce', () => produceLean(topic));
-    report(round, f);
+    report(round, await measure('lean-sink', 'produce', () => produceLean(topic)));
+    report(round, await measure('lean', 'consume', () => consumeLean(topic)));
   }
 } finally {
   await admin.deleteTopics({ topics }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { createKafka, type Logger } from '@terrapulse/service-kit';
+import { createKafka, groupConsumers, type Logger } from '@terrapulse/service-kit';
 import {
   KafkaAggregateSink,
   KafkaCheckpointStore,
@@ -22,6 +22,13 @@ export function createKafkaAggregator(
   const source = new KafkaReadingSource(kafka, {
     topic: config.TOPIC_READINGS,
     groupId: config.KAFKA_GROUP_ID,
+    consumers: groupConsumers({
+      kind: config.KAFKA_CONSUMER,
+      kafka,
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      logger,
+    }),
     fromBeginning: config.AGGREGATOR_START_FROM === 'earliest',
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@terrapulse/contracts';
-import { CommonEnv, InfluxEnv, KafkaEnv, parseEnv, port } from '@terrapulse/service-kit';
+import { CommonEnv, InfluxEnv, KafkaConsumerKind, KafkaEnv, parseEnv, port } from '@terrapulse/service-kit';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -15,6 +15,12 @@ export const InfluxWriterEnv = CommonEnv.extend(KafkaEnv.shape)
     KAFKA_GROUP_ID: z.string().min(1).default('tp-influx-writer'),
     /** Names this instance in broker logs and quotas. */
     KAFKA_CLIENT_ID: z.string().min(1).default('tp-influx-writer'),
+    /**
+     * Which client consumes the three topics: `lean` (default), service-kit's consumer at about
+     * half kafkajs's CPU per record, or `kafkajs`. Both commit to the same group, so switching
+     * resumes where the other stopped.
+     */
+    KAFKA_CONSUMER: KafkaConsumerKind,
     /** Overridable so tests and benchmarks use topics of their own. */
     TOPIC_READINGS: z.string().min(1).default(TOPICS.readings.name),
     TOPIC_AGGREGATES: z.string().min(1).default(TOPICS.aggregates.name),

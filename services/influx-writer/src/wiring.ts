@@ -1,4 +1,4 @@
-import { createKafka, type Logger } from '@terrapulse/service-kit';
+import { createKafka, groupConsumers, type Logger } from '@terrapulse/service-kit';
 import { InfluxPointSink } from './adapters/influxdb/influx-point-sink.js';
 import { KafkaRecordSource } from './adapters/kafka/kafka-record-source.js';
 import { createInfluxWriter, type InfluxWriter } from './app.js';
@@ -19,7 +19,13 @@ export function buildInfluxWriter(
 ): InfluxWriter {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
   const source = new KafkaRecordSource({
-    kafka,
+    consumers: groupConsumers({
+      kind: config.KAFKA_CONSUMER,
+      kafka,
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      logger,
+    }),
     groupId: config.KAFKA_GROUP_ID,
     topics: {
       readings: config.TOPIC_READINGS,

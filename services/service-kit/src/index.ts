@@ -1,13 +1,38 @@
 export { forEachLimited } from './for-each-limited.js';
+export {
+  type GroupBatch,
+  type GroupBatchPayload,
+  type GroupConsumer,
+  type GroupConsumerClient,
+  type GroupConsumerFactory,
+  type GroupConsumerSettings,
+  type GroupRecord,
+  type GroupTopicPartitions,
+  groupConsumers,
+  KafkaConsumerKind,
+  kafkajsGroupConsumers,
+} from './group-consumer.js';
 export { createKafka } from './kafka-client.js';
 export {
+  KafkaGroupError,
+  type LeanBatch,
+  LeanConsumer,
+  type LeanConsumerEvent,
+  type LeanConsumerEventPayloads,
+  type LeanConsumerOptions,
+  type LeanEachBatchPayload,
+  type LeanGroupJoin,
   type LeanMessage,
+  type LeanOffsets,
   LeanProduceError,
   type LeanProduceErrorCode,
   LeanProducer,
   type LeanProducerOptions,
   type LeanProducerStatus,
+  type LeanRecord,
+  type LeanRunOptions,
   type LeanTopicMessages,
+  UnsupportedBatchError,
 } from './kafka-lean/index.js';
 export {
   createJsonLogger,

@@ -19,7 +19,7 @@ import {
   type TopicSpec,
   uplinkContentType,
 } from '@terrapulse/contracts';
-import { createKafka, silentLogger } from '@terrapulse/service-kit';
+import { createKafka, kafkajsGroupConsumers, silentLogger } from '@terrapulse/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaOutputSink } from '../src/adapters/kafka/kafka-output-sink.js';
 import { KafkaRawUplinkSource } from '../src/adapters/kafka/kafka-raw-uplink-source.js';
@@ -199,7 +199,7 @@ function spawnValidator(): ChildProcess {
  */
 async function runFloor(expected: number, admin: ReturnType<Kafka['admin']>): Promise<void> {
   const client = createKafka({ brokers: kafkaBrokers(), clientId: `tp-floor-${RUN}`, logger: silentLogger });
-  const source = new KafkaRawUplinkSource(client, {
+  const source = new KafkaRawUplinkSource(kafkajsGroupConsumers(client), {
     topic: topics.raw,
     groupId: `tp-validator-${RUN}`,
     partitionsConsumedConcurrently: Number(args.concurrency),

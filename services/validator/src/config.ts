@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@terrapulse/contracts';
-import { CommonEnv, KafkaEnv, parseEnv, port } from '@terrapulse/service-kit';
+import { CommonEnv, KafkaConsumerKind, KafkaEnv, parseEnv, port } from '@terrapulse/service-kit';
 import { z } from 'zod';
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from './domain/index.js';
 
@@ -51,6 +51,12 @@ export const ValidatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
    * partition alike, so switching keeps devices on their partitions.
    */
   KAFKA_PRODUCER: z.enum(['lean', 'kafkajs']).default('lean'),
+  /**
+   * Which client consumes telemetry.raw: `lean` (default), service-kit's consumer at about half
+   * kafkajs's CPU per record, or `kafkajs`. Both commit to the same group, so switching resumes
+   * where the other stopped.
+   */
+  KAFKA_CONSUMER: KafkaConsumerKind,
   /** Raw partitions processed at once: overlaps one partition's Kafka round trip with another's CPU work. */
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(3),
   /**

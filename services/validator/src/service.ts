@@ -1,4 +1,10 @@
-import { createKafka, type Logger, type OpsServer, startOpsServer } from '@terrapulse/service-kit';
+import {
+  createKafka,
+  groupConsumers,
+  type Logger,
+  type OpsServer,
+  startOpsServer,
+} from '@terrapulse/service-kit';
 import { KafkaDeviceDirectory } from './adapters/kafka/kafka-device-directory.js';
 import { KafkaOutputSink } from './adapters/kafka/kafka-output-sink.js';
 import { KafkaRawUplinkSource } from './adapters/kafka/kafka-raw-uplink-source.js';
@@ -34,16 +40,19 @@ export async function startValidatorService(
   const clientId = `${config.KAFKA_CLIENT_ID}-${config.VALIDATOR_INSTANCE_ID}`;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId, logger });
   const validator = createValidator({
-    source: new KafkaRawUplinkSource(kafka, {
-      topic: config.TOPIC_RAW,
-      groupId: config.KAFKA_GROUP_ID,
-      partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
-      fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-      logger: logger.child({ component: 'raw-source' }),
-      metrics,
-    }),
+    source: new KafkaRawUplinkSource(
+      groupConsumers({ kind: config.KAFKA_CONSUMER, kafka, brokers: config.KAFKA_BROKERS, clientId, logger }),
+      {
+        topic: config.TOPIC_RAW,
+        groupId: config.KAFKA_GROUP_ID,
+        partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+        fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+        logger: logger.child({ component: 'raw-source' }),
+        metrics,
+      },
+    ),
     sink:
       config.KAFKA_PRODUCER === 'lean'
         ? new LeanOutputSink({

@@ -22,7 +22,8 @@ function publishStream(harness: KafkaHarness, total: number): { done: Promise<vo
         });
       }
       await harness.publishRaw(burst);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Paced over a few seconds: a fast consumer must still be mid-stream when it is stopped.
+      await new Promise((resolve) => setTimeout(resolve, 60));
     }
   })();
   return { done };

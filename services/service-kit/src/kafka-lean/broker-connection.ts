@@ -16,7 +16,11 @@ interface Pending {
 export class BrokerConnection {
   private nextCorrelationId = 0;
   private readonly pending = new Map<number, Pending>();
-  private received: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet framed: chunks kept apart until a whole frame is there. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Size of the frame being received (its 4-byte prefix included), once known. */
+  private frameSize = -1;
   private closed = false;
 
   private constructor(
@@ -79,20 +83,48 @@ export class BrokerConnection {
     this.fail('closed by the client');
   }
 
+  /**
+   * Fetch responses run to megabytes in 64 KiB chunks: they are joined once, when the frame is
+   * complete, rather than copied again with every chunk.
+   */
   private onData(chunk: Buffer): void {
-    this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
-    while (this.received.length >= 4) {
-      const size = this.received.readInt32BE(0);
-      if (this.received.length < 4 + size) return;
-      const frame = this.received.subarray(4, 4 + size);
-      this.received = this.received.subarray(4 + size);
-      const correlationId = frame.readInt32BE(0);
-      const waiter = this.pending.get(correlationId);
-      if (waiter === undefined) continue;
-      this.pending.delete(correlationId);
-      clearTimeout(waiter.timer);
-      waiter.resolve(new Reader(frame.subarray(4)));
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.frameSize < 0) {
+        if (this.buffered < 4) return;
+        this.frameSize = 4 + this.head(4).readInt32BE(0);
+      }
+      if (this.buffered < this.frameSize) return;
+      const joined = this.head(this.frameSize);
+      const frame = joined.subarray(4, this.frameSize);
+      const rest = joined.length > this.frameSize ? joined.subarray(this.frameSize) : undefined;
+      this.chunks = rest === undefined ? this.chunks.slice(1) : [rest, ...this.chunks.slice(1)];
+      this.buffered -= this.frameSize;
+      this.frameSize = -1;
+      this.deliver(frame);
     }
+  }
+
+  /** Makes the first chunk at least `bytes` long (joining chunks if needed) and returns it. */
+  private head(bytes: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= bytes) return first;
+    let count = 0;
+    let length = 0;
+    while (length < bytes) length += (this.chunks[count++] as Buffer).length;
+    const joined = Buffer.concat(this.chunks.slice(0, count), length);
+    this.chunks.splice(0, count, joined);
+    return joined;
+  }
+
+  private deliver(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0);
+    const waiter = this.pending.get(correlationId);
+    if (waiter === undefined) return;
+    this.pending.delete(correlationId);
+    clearTimeout(waiter.timer);
+    waiter.resolve(new Reader(frame.subarray(4)));
   }
 
   private fail(reason: string): void {

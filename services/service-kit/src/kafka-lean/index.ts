@@ -1,3 +1,15 @@
+export { KafkaGroupError } from './kafka-group-error.js';
+export {
+  type LeanBatch,
+  LeanConsumer,
+  type LeanConsumerEvent,
+  type LeanConsumerEventPayloads,
+  type LeanConsumerOptions,
+  type LeanEachBatchPayload,
+  type LeanGroupJoin,
+  type LeanOffsets,
+  type LeanRunOptions,
+} from './lean-consumer.js';
 export {
   type LeanMessage,
   LeanProducer,
@@ -6,3 +18,4 @@ export {
   type LeanTopicMessages,
 } from './lean-producer.js';
 export { LeanProduceError, type LeanProduceErrorCode } from './produce-error.js';
+export { type LeanRecord, UnsupportedBatchError } from './record-batch-reader.js';

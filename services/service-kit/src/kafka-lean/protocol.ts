@@ -12,7 +12,7 @@ export const API = Object.freeze({
 } as const);
 
 /** Grows as needed; only for small requests, the record batches are encoded elsewhere. */
-class Writer {
+export class Writer {
   private buffer = Buffer.allocUnsafe(256);
   private at = 0;
 
@@ -38,6 +38,20 @@ class Writer {
   int32(value: number): this {
     this.ensure(4);
     this.at = this.buffer.writeInt32BE(value, this.at);
+    return this;
+  }
+
+  int64(value: bigint | number): this {
+    this.ensure(8);
+    this.at = this.buffer.writeBigInt64BE(BigInt(value), this.at);
+    return this;
+  }
+
+  bytes(value: Buffer | null): this {
+    if (value === null) return this.int32(-1);
+    this.int32(value.length);
+    this.ensure(value.length);
+    this.at += value.copy(this.buffer, this.at);
     return this;
   }
 
@@ -88,6 +102,15 @@ export class Reader {
     const length = this.int16();
     if (length < 0) return null;
     const value = this.buffer.toString('utf8', this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+
+  /** Nullable bytes: a view into the response, not a copy. */
+  bytes(): Buffer | null {
+    const length = this.int32();
+    if (length < 0) return null;
+    const value = this.buffer.subarray(this.at, this.at + length);
     this.at += length;
     return value;
   }

@@ -1,10 +1,12 @@
-import type { Logger } from '@terrapulse/service-kit';
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { GroupBatchPayload, GroupConsumer, GroupConsumerFactory, Logger } from '@terrapulse/service-kit';
+import type { Admin, Kafka } from 'kafkajs';
 import type { BatchControl, ReadingSource, SourceBatch, SourceHandlers } from '../../ports/reading-source.js';
 
 export interface KafkaReadingSourceOptions {
   readonly topic: string;
   readonly groupId: string;
+  /** The consumer group member's client; the kafkajs client serves the admin requests. */
+  readonly consumers: GroupConsumerFactory;
   /** Where a partition without committed offset starts. */
   readonly fromBeginning: boolean;
   readonly logger: Logger;
@@ -18,8 +20,14 @@ export interface KafkaReadingSourceOptions {
   readonly fetchMaxWaitMs?: number;
 }
 
-/** kafkajs spells these protocol errors as "the group is rebalancing, rejoin". */
-const REBALANCING = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION']);
+/** Protocol errors that mean "the group is rebalancing, rejoin", as either consumer spells them. */
+const REBALANCING = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
 
 function isRebalancing(error: unknown): boolean {
   return (
@@ -33,7 +41,7 @@ function isRebalancing(error: unknown): boolean {
  */
 export class KafkaReadingSource implements ReadingSource {
   readonly #options: KafkaReadingSourceOptions;
-  readonly #consumer: Consumer;
+  readonly #consumer: GroupConsumer;
   readonly #admin: Admin;
   readonly #sessionTimeoutMs: number;
   #lastHeartbeat = 0;
@@ -42,14 +50,13 @@ export class KafkaReadingSource implements ReadingSource {
     this.#options = options;
     this.#sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
     const heartbeatInterval = options.heartbeatIntervalMs ?? 3_000;
-    this.#consumer = kafka.consumer({
+    this.#consumer = options.consumers({
       groupId: options.groupId,
-      sessionTimeout: this.#sessionTimeoutMs,
-      heartbeatInterval,
+      sessionTimeoutMs: this.#sessionTimeoutMs,
+      heartbeatIntervalMs: heartbeatInterval,
       minBytes: options.fetchMinBytes ?? 1,
       // kafkajs heartbeats between fetches only: an idle fetch must return often enough.
       maxWaitTimeInMs: Math.min(5_000, heartbeatInterval, options.fetchMaxWaitMs ?? heartbeatInterval),
-      allowAutoTopicCreation: false,
     });
     this.#admin = kafka.admin();
   }
@@ -81,8 +88,6 @@ export class KafkaReadingSource implements ReadingSource {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: this.#options.fromBeginning });
     await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => handlers.onBatch(toBatch(payload), this.#control(payload)),
     });
@@ -110,7 +115,7 @@ export class KafkaReadingSource implements ReadingSource {
     await this.#admin.disconnect();
   }
 
-  #control(payload: EachBatchPayload): BatchControl {
+  #control(payload: GroupBatchPayload): BatchControl {
     const { topic, partition } = payload.batch;
     return {
       resolve: (offset) => payload.resolveOffset(String(offset)),
@@ -129,7 +134,7 @@ export class KafkaReadingSource implements ReadingSource {
   }
 }
 
-function toBatch(payload: EachBatchPayload): SourceBatch {
+function toBatch(payload: GroupBatchPayload): SourceBatch {
   const { batch } = payload;
   return { partition: batch.partition, messages: batch.messages, highWatermark: Number(batch.highWatermark) };
 }

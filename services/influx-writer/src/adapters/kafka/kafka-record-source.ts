@@ -1,5 +1,4 @@
-import type { Logger } from '@terrapulse/service-kit';
-import type { Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
+import type { GroupBatchPayload, GroupConsumer, GroupConsumerFactory, Logger } from '@terrapulse/service-kit';
 import type { Stream } from '../../domain/encode-record.js';
 import { PartitionProgress, type PendingChunk } from '../../domain/partition-progress.js';
 import type { WriterMetrics } from '../../metrics.js';
@@ -11,7 +10,7 @@ import type {
 } from '../../ports/record-source.js';
 
 export interface KafkaRecordSourceOptions {
-  readonly kafka: Kafka;
+  readonly consumers: GroupConsumerFactory;
   readonly groupId: string;
   /** Topic of each stream. */
   readonly topics: Readonly<Record<Stream, string>>;
@@ -36,14 +35,14 @@ const COMMIT_RETRY_MS = 1_000;
 /**
  * Delivers Kafka batches as chunks, at least once, committing only what the writer completed.
  *
- * kafkajs fetches a partition from its *resolved* offset, so an offset is resolved only when its
+ * Either consumer (kafkajs or the lean one, same semantics) fetches a partition from its *resolved* offset, so an offset is resolved only when its
  * chunk is durable, and the partition is paused from delivery to completion: otherwise the next
  * fetch would return the same records again. `eachBatch` therefore returns at once (pause, hand
  * over, return) and the fetch loop keeps running for the other partitions; that loop is also what
  * heartbeats, every `heartbeatInterval`, so the group stays joined while InfluxDB is down and
  * every partition waits paused. On completion the offset is resolved, the partition resumed, and
- * `commitOffsetsIfNecessary()` commits: with `autoCommit: false` kafkajs never commits on its
- * own, and `autoCommitThreshold: 1` makes that call commit every resolved offset.
+ * `commitOffsetsIfNecessary()` commits every resolved offset (service-kit's GroupConsumer runs
+ * kafkajs with `autoCommit: false` and `autoCommitThreshold: 1` for that).
  */
 export class KafkaRecordSource implements RecordSource {
   readonly #options: KafkaRecordSourceOptions;
@@ -51,9 +50,9 @@ export class KafkaRecordSource implements RecordSource {
   readonly #progress = new PartitionProgress();
   readonly #assigned = new Set<string>();
   readonly #paused = new Set<string>();
-  #consumer: Consumer | undefined;
+  #consumer: GroupConsumer | undefined;
   #handler: RecordSourceHandler | undefined;
-  /** Bumped when kafkajs restarts its consumer group: older completions must not touch the new one. */
+  /** Bumped when the consumer restarts its group state: older completions must not touch the new one. */
   #epoch = 0;
   #delivering = true;
   #joined = false;
@@ -74,13 +73,12 @@ export class KafkaRecordSource implements RecordSource {
   async start(handler: RecordSourceHandler): Promise<void> {
     const o = this.#options;
     this.#handler = handler;
-    const consumer = o.kafka.consumer({
+    const consumer = o.consumers({
       groupId: o.groupId,
       maxWaitTimeInMs: o.maxWaitTimeMs,
       minBytes: o.fetchMinBytes ?? 1,
       maxBytesPerPartition: o.maxBytesPerPartition,
-      sessionTimeout: o.sessionTimeoutMs,
-      allowAutoTopicCreation: false,
+      sessionTimeoutMs: o.sessionTimeoutMs,
     });
     this.#consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.#onJoin(event.payload.memberAssignment));
@@ -92,9 +90,6 @@ export class KafkaRecordSource implements RecordSource {
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.#streamOf.keys()], fromBeginning: o.fromBeginning });
     await consumer.run({
-      autoCommit: false,
-      autoCommitThreshold: 1,
-      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => this.#onBatch(payload),
     });
@@ -124,7 +119,7 @@ export class KafkaRecordSource implements RecordSource {
     };
   }
 
-  #onBatch({ batch, resolveOffset, commitOffsetsIfNecessary, pause }: EachBatchPayload): void {
+  #onBatch({ batch, resolveOffset, commitOffsetsIfNecessary, pause }: GroupBatchPayload): void {
     const stream = this.#streamOf.get(batch.topic);
     const last = batch.messages[batch.messages.length - 1];
     // Left unresolved, the records are fetched again by whoever consumes the partition next.
@@ -186,11 +181,11 @@ export class KafkaRecordSource implements RecordSource {
   }
 
   /**
-   * kafkajs keeps pause state across rebalances: a revoked partition is forgotten (its chunks
+   * The consumer keeps pause state across rebalances: a revoked partition is forgotten (its chunks
    * still get written, but resolve nothing) and resumed, or it would stay paused forever if it
    * came back; a partition kept keeps its pending chunks and stays paused until they complete.
    */
-  #onJoin(assignment: IMemberAssignment): void {
+  #onJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
     this.#assigned.clear();
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) this.#assigned.add(`${topic}|${partition}`);
@@ -209,7 +204,7 @@ export class KafkaRecordSource implements RecordSource {
     this.#options.logger.info('joined consumer group', { assignment });
   }
 
-  /** kafkajs restarts a crashed consumer with a new group state: pending chunks resolve nothing. */
+  /** A crashed consumer restarts with a new group state: pending chunks resolve nothing. */
   #onCrash(error: Error, restart: boolean): void {
     this.#epoch++;
     this.#joined = false;
@@ -217,7 +212,7 @@ export class KafkaRecordSource implements RecordSource {
     this.#paused.clear();
     this.#options.metrics.pausedPartitions.set(0);
     if (restart) {
-      this.#options.logger.warn('Kafka consumer crashed, kafkajs restarts it', { error });
+      this.#options.logger.warn('Kafka consumer crashed, it restarts', { error });
     } else {
       this.#handler?.onFatal(error);
     }

@@ -1,5 +1,4 @@
-import type { Logger } from '@terrapulse/service-kit';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { GroupBatchPayload, GroupConsumer, GroupConsumerFactory, Logger } from '@terrapulse/service-kit';
 import type { ValidatorMetrics } from '../../metrics.js';
 import type { RawBatch, RawBatchHandler, RawUplinkSource, SourceHealth } from '../../ports/index.js';
 
@@ -25,24 +24,23 @@ export interface KafkaRawUplinkSourceOptions {
  * but what the handler commits, so a crash redelivers exactly the unfinished work.
  */
 export class KafkaRawUplinkSource implements RawUplinkSource {
-  private consumer: Consumer | undefined;
+  private consumer: GroupConsumer | undefined;
   private running = false;
   private lastFetchAt = 0;
   private crashed: string | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly consumers: GroupConsumerFactory,
     private readonly options: KafkaRawUplinkSourceOptions,
   ) {}
 
   async start(handler: RawBatchHandler): Promise<void> {
     const { topic, groupId, logger } = this.options;
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
-    const consumer = this.kafka.consumer({
+    const consumer = this.consumers({
       groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      sessionTimeoutMs: sessionTimeout,
+      heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeout / 3)),
       minBytes: this.options.fetchMinBytes ?? 1,
       // An idle fetch waits this long; a stop waits for it, so keep it short.
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1_000,
@@ -60,18 +58,16 @@ export class KafkaRawUplinkSource implements RawUplinkSource {
       logger.error('raw consumer crashed', { error: payload.error, restart: payload.restart });
     });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     this.running = true;
     await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => handler(this.toRawBatch(payload)),
     });
     logger.info('consuming raw uplinks', { topic, groupId });
   }
 
-  private toRawBatch(payload: EachBatchPayload): RawBatch {
+  private toRawBatch(payload: GroupBatchPayload): RawBatch {
     const { batch } = payload;
     const { logger } = this.options;
     return {

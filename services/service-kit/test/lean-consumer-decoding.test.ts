@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
+import {
+  nextOffsetAfter,
+  readRecordBatches,
+  UnsupportedBatchError,
+} from '../src/kafka-lean/record-batch-reader.js';
+import { assignRoundRobin } from '../src/kafka-lean/round-robin-assignment.js';
+
+const producer = { producerId: 7n, producerEpoch: 0, baseSequence: 0 };
+
+/** A batch as a broker stores it: the producer's bytes with the base offset the log gave it. */
+function storedBatch(baseOffset: number, values: string[], headers: Record<string, string> = {}): Buffer {
+  const batch = encodeRecordBatch(
+    values.map((value, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(value), headers })),
+    producer,
+    1_764_000_000_000,
+  );
+  batch.writeBigInt64BE(BigInt(baseOffset), 0);
+  return batch;
+}
+
+describe('readRecordBatches', () => {
+  it('decodes keys, values, headers, offsets and timestamps of consecutive batches', () => {
+    const bytes = Buffer.concat([
+      storedBatch(10, ['a', 'b'], { 'mqtt-topic': 'x/é' }),
+      storedBatch(12, ['c']),
+    ]);
+    const records = readRecordBatches(bytes, 0);
+    expect(records.map((r) => [r.offset, String(r.key), String(r.value)])).toEqual([
+      ['10', 'k0', 'a'],
+      ['11', 'k1', 'b'],
+      ['12', 'k0', 'c'],
+    ]);
+    expect(String(records[0]?.headers['mqtt-topic'])).toBe('x/é');
+    expect(records[2]?.headers).toEqual({});
+    expect(records[0]?.timestamp).toBe('1764000000000');
+  });
+
+  it('skips records before the fetch position and a last batch cut short', () => {
+    const whole = Buffer.concat([storedBatch(0, ['a', 'b', 'c']), storedBatch(3, ['d', 'e'])]);
+    const cut = whole.subarray(0, whole.length - 5);
+    expect(readRecordBatches(cut, 1).map((r) => String(r.value))).toEqual(['b', 'c']);
+    expect(nextOffsetAfter(cut)).toBe(3);
+    expect(nextOffsetAfter(whole)).toBe(5);
+  });
+
+  it('refuses compressed batches with a message saying so', () => {
+    const batch = storedBatch(0, ['a']);
+    batch.writeInt16BE(1, 21); // attributes: gzip
+    expect(() => readRecordBatches(batch, 0)).toThrow(UnsupportedBatchError);
+    expect(() => readRecordBatches(batch, 0)).toThrow(/gzip/);
+  });
+
+  it('skips control batches (transaction markers)', () => {
+    const control = storedBatch(5, ['marker']);
+    control.writeInt16BE(0x20, 21);
+    const bytes = Buffer.concat([control, storedBatch(6, ['f'])]);
+    expect(readRecordBatches(bytes, 0).map((r) => [r.offset, String(r.value)])).toEqual([['6', 'f']]);
+  });
+});
+
+describe('assignRoundRobin', () => {
+  it('deals every partition once, in turn, to the subscribed members sorted by id', () => {
+    const assignment = assignRoundRobin(
+      [
+        { memberId: 'b', topics: ['raw'] },
+        { memberId: 'a', topics: ['raw', 'agg'] },
+      ],
+      new Map([
+        ['raw', 3],
+        ['agg', 2],
+      ]),
+    );
+    expect(Object.fromEntries(assignment.get('a') ?? [])).toEqual({ agg: [0, 1], raw: [0, 2] });
+    expect(Object.fromEntries(assignment.get('b') ?? [])).toEqual({ raw: [1] });
+  });
+
+  it('gives a member of a group larger than the partition count nothing', () => {
+    const assignment = assignRoundRobin(
+      ['m1', 'm2', 'm3'].map((memberId) => ({ memberId, topics: ['t'] })),
+      new Map([['t', 2]]),
+    );
+    expect([...assignment.values()].map((t) => t.get('t') ?? [])).toEqual([[0], [1], []]);
+  });
+});
