@@ -10,8 +10,11 @@ import type { SkipLog } from './skip-log.js';
 
 /** Lines of line protocol and the measurement of each, in the same order. */
 export interface PointLines {
-  readonly lines: readonly string[];
+  readonly size: number;
   readonly kinds: readonly MeasurementKind[];
+  /** Lines [from, to) separated by newlines. */
+  body(from: number, to: number): string;
+  line(index: number): string;
 }
 
 /** What the writer knows of InfluxDB: `up` is undefined until the first answer or failure. */
@@ -54,7 +57,7 @@ export class BatchWriter {
 
   /** Resolves once every line is accepted or skipped; rejects with ABORTED when stopped. */
   write(batch: PointLines): Promise<void> {
-    return this.#writeRange(batch, 0, batch.lines.length);
+    return this.#writeRange(batch, 0, batch.size);
   }
 
   influx(): InfluxState {
@@ -87,8 +90,7 @@ export class BatchWriter {
   /** One body, sent until InfluxDB answers it: accepted, or refused for its content. */
   async #writeUntilAnswered(batch: PointLines, from: number, to: number): Promise<Answer> {
     const { sink, metrics, signal } = this.#d;
-    const lines = from === 0 && to === batch.lines.length ? batch.lines : batch.lines.slice(from, to);
-    const body = lines.join('\n');
+    const body = batch.body(from, to);
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       const error = await sink.write(body, signal).then(() => undefined, asSinkError);
@@ -134,7 +136,7 @@ export class BatchWriter {
       this.#d.metrics.recordsSkipped.inc({ stream: STREAM_OF[kind], cause: 'rejected_by_influxdb' });
       this.#d.skipLog.report('rejected_by_influxdb', 'point refused by InfluxDB, skipped', {
         measurement: kind,
-        line: batch.lines[i]?.slice(0, 300),
+        line: batch.line(i).slice(0, 300),
         error: error.message,
       });
     }

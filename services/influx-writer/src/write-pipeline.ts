@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@terrapulse/service-kit';
 import { BatchWriter, type InfluxState } from './batch-writer.js';
 import type { BackoffPolicy } from './domain/backoff.js';
-import { encodeRecord } from './domain/encode-record.js';
 import type { MeasurementKind, MeasurementNames } from './domain/line-protocol.js';
+import { RecordEncoder } from './domain/record-encoder.js';
+import { LineBatch } from './line-batch.js';
 import type { WriterMetrics } from './metrics.js';
 import type { PointSink } from './ports/point-sink.js';
 import type { RecordChunk } from './ports/record-source.js';
@@ -37,8 +38,7 @@ interface Ticket {
 }
 
 interface PointBatch {
-  readonly lines: string[];
-  readonly kinds: MeasurementKind[];
+  readonly points: LineBatch;
   readonly tickets: Ticket[];
 }
 
@@ -54,6 +54,7 @@ export class WritePipeline {
   readonly #logger: Logger;
   readonly #o: WritePipelineOptions;
   readonly #skipLog: SkipLog;
+  readonly #encoder: RecordEncoder;
   readonly #writer: BatchWriter;
   readonly #abort = new AbortController();
   readonly #queue: PointBatch[] = [];
@@ -69,6 +70,7 @@ export class WritePipeline {
     this.#logger = deps.logger;
     this.#o = deps.options;
     this.#skipLog = new SkipLog(deps.logger);
+    this.#encoder = new RecordEncoder(deps.options.names);
     this.#writer = new BatchWriter({
       sink: deps.sink,
       metrics: deps.metrics,
@@ -84,13 +86,8 @@ export class WritePipeline {
   accept(chunk: RecordChunk): void {
     if (this.#closed) return;
     const ticket: Ticket = { chunk, batches: 0, adding: true };
-    const { names } = this.#o;
     for (const record of chunk.records) {
-      const encoded = encodeRecord(
-        chunk.stream,
-        record.value === null ? null : record.value.toString(),
-        names,
-      );
+      const encoded = this.#encoder.encode(chunk.stream, record.value);
       if (encoded.ok) {
         this.#append(ticket, encoded.line, encoded.measurement);
         continue;
@@ -118,7 +115,7 @@ export class WritePipeline {
     const batch = this.#open;
     if (batch === undefined) return;
     this.#open = undefined;
-    this.#metrics.batchPoints.observe(batch.lines.length);
+    this.#metrics.batchPoints.observe(batch.points.size);
     this.#queue.push(batch);
     this.#pump();
   }
@@ -139,7 +136,7 @@ export class WritePipeline {
     ]);
     if (outcome === 'idle') return true;
     this.#abort.abort();
-    for (const batch of this.#queue.splice(0)) this.#pending -= batch.lines.length;
+    for (const batch of this.#queue.splice(0)) this.#pending -= batch.points.size;
     this.#notifyIfIdle();
     await idle;
     return false;
@@ -161,18 +158,17 @@ export class WritePipeline {
   #append(ticket: Ticket, line: string, kind: MeasurementKind): void {
     let batch = this.#open;
     if (batch === undefined) {
-      batch = { lines: [], kinds: [], tickets: [] };
+      batch = { points: new LineBatch(), tickets: [] };
       this.#open = batch;
       this.#linger = setTimeout(() => this.flush(), this.#o.maxLingerMs);
     }
-    batch.lines.push(line);
-    batch.kinds.push(kind);
+    batch.points.add(line, kind);
     this.#pending++;
     if (batch.tickets[batch.tickets.length - 1] !== ticket) {
       batch.tickets.push(ticket);
       ticket.batches++;
     }
-    if (batch.lines.length >= this.#o.maxPoints) this.flush();
+    if (batch.points.size >= this.#o.maxPoints) this.flush();
   }
 
   #pump(): void {
@@ -187,13 +183,13 @@ export class WritePipeline {
   async #write(batch: PointBatch): Promise<void> {
     let written = false;
     try {
-      await this.#writer.write(batch);
+      await this.#writer.write(batch.points);
       written = true;
     } catch {
       // Aborted by drain: the batch's chunks stay incomplete, to be delivered again.
     }
     this.#inFlight--;
-    this.#pending -= batch.lines.length;
+    this.#pending -= batch.points.size;
     this.#metrics.pendingPoints.set(this.#pending);
     if (written) {
       for (const ticket of batch.tickets) {
