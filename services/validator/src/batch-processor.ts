@@ -1,6 +1,6 @@
 import type { RejectionReason } from '@terrapulse/contracts';
 import type { Logger } from '@terrapulse/service-kit';
-import type { UplinkValidator } from './domain/index.js';
+import { encodeReading, type UplinkValidator } from './domain/index.js';
 import type { ValidatorMetrics } from './metrics.js';
 import type { OutputMessage, OutputSink, RawBatch } from './ports/index.js';
 
@@ -91,27 +91,25 @@ export function createBatchProcessor(options: BatchProcessorOptions): (batch: Ra
       await batch.heartbeat().catch(() => {});
       return batch.isActive();
     };
-    const push = async (output: 'readings' | 'rejections', message: OutputMessage): Promise<boolean> => {
-      const bytes = message.value.byteLength + message.key.length;
-      if (pending.bytes + bytes > maxSendBytes && !pending.isEmpty()) {
-        if (!(await flush())) return false;
-      }
-      // Looked up after the flush, which replaces the pending lists.
-      pending[output].push(message);
-      pending.bytes += bytes;
-      return true;
-    };
+    /** True when the send would outgrow maxSendBytes with `message`: what is pending goes first. */
+    const overflows = (message: OutputMessage): boolean =>
+      pending.bytes + outputBytes(message) > maxSendBytes && !pending.isEmpty();
 
     try {
       for (const message of batch.messages) {
         if (!batch.isActive()) return;
         const { key, readings, rejections } = validate(message, batch.partition);
+        // Awaits only when a flush is due: an await per output would cost a microtask turn each.
         for (const reading of readings) {
-          if (!(await push('readings', { key, value: Buffer.from(JSON.stringify(reading)) }))) return;
+          const output = { key, value: encodeReading(reading) };
+          if (overflows(output) && !(await flush())) return;
+          pending.add('readings', output);
         }
         for (const rejection of rejections) {
           pending.countRejection(rejection.reason);
-          if (!(await push('rejections', { key, value: Buffer.from(JSON.stringify(rejection)) }))) return;
+          const output = { key, value: Buffer.from(JSON.stringify(rejection)) };
+          if (overflows(output) && !(await flush())) return;
+          pending.add('rejections', output);
         }
         pending.messages += 1;
         completed = message.offset;
@@ -125,6 +123,8 @@ export function createBatchProcessor(options: BatchProcessorOptions): (batch: Ra
   };
 }
 
+const outputBytes = (message: OutputMessage): number => message.value.byteLength + message.key.length;
+
 /**
  * Outputs not yet acknowledged, with their tallies: metrics count what was written, so a batch
  * handed back at shutdown is not counted twice when it is redelivered.
@@ -135,6 +135,12 @@ class PendingOutput {
   bytes = 0;
   messages = 0;
   private readonly rejectedByReason = new Map<RejectionReason, number>();
+
+  /** Looks the list up when called: a flush replaces the lists. */
+  add(output: 'readings' | 'rejections', message: OutputMessage): void {
+    this[output].push(message);
+    this.bytes += outputBytes(message);
+  }
 
   isEmpty(): boolean {
     return this.readings.length === 0 && this.rejections.length === 0;

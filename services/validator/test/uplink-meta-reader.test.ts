@@ -62,4 +62,46 @@ describe('uplink metadata reader', () => {
       expect(meta.ok && meta.topic.deviceId).toBe(id);
     }
   });
+
+  it('reads the same headers alike as text or as bytes, and from several bridges in turn', () => {
+    const reader = new UplinkMetaReader();
+    const asBytes = (uplink: RawUplink): RawUplink => ({
+      ...uplink,
+      headers: Object.fromEntries(
+        Object.entries(uplink.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]),
+      ),
+    });
+    for (let i = 0; i < 3; i += 1) {
+      for (const bridge of ['bridge-a', 'bridge-b']) {
+        const uplink = withHeader(
+          rawUplink('{}', { receivedAt: RECEIVED_AT + i }),
+          RAW_HEADERS.bridgeId,
+          bridge,
+        );
+        for (const variant of [uplink, asBytes(uplink)]) {
+          expect(reader.read(variant)).toEqual({
+            ok: true,
+            mqttTopic: deviceUplinkTopic('wm-0001', 'json'),
+            topic: { ok: true, deviceId: 'wm-0001', format: 'json' },
+            receivedAt: RECEIVED_AT + i,
+          });
+        }
+      }
+    }
+  });
+
+  it('reads a receive time of 16 digits through the contract, on a memoized header set too', () => {
+    const reader = new UplinkMetaReader();
+    reader.read(rawUplink('{}'));
+    const valid = reader.read(withHeader(rawUplink('{}'), RAW_HEADERS.receivedAt, '1000000000000000'));
+    expect(valid).toMatchObject({ ok: true, receivedAt: 1e15 });
+    const tooLate = reader.read(withHeader(rawUplink('{}'), RAW_HEADERS.receivedAt, '9000000000000000'));
+    expect(tooLate.ok).toBe(false);
+  });
+
+  it('refuses a header set whose bridge id differs from a memoized one by its bytes', () => {
+    const reader = new UplinkMetaReader();
+    reader.read(rawUplink('{}'));
+    expect(reader.read(withHeader(rawUplink('{}'), RAW_HEADERS.bridgeId, '')).ok).toBe(false);
+  });
 });

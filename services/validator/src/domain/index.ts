@@ -12,6 +12,7 @@ export {
 } from './device-table.js';
 export { normalizeReading, type ReadingCheck, type ReadingContext } from './normalize-reading.js';
 export { type RawHeaderValue, type RawUplink, readRawHeaders } from './raw-uplink.js';
+export { encodeReading } from './reading-encoder.js';
 export { type UplinkMeta, UplinkMetaReader } from './uplink-meta-reader.js';
 export {
   createUplinkValidator,

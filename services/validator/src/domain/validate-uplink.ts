@@ -1,18 +1,15 @@
-import {
-  type JsonValue,
-  type NormalizedReading,
-  parseJsonPayload,
-  type Rejection,
-} from '@terrapulse/contracts';
+import type { JsonValue, NormalizedReading, Rejection } from '@terrapulse/contracts';
 import { DeadLetterFactory, type RejectionCause } from './dead-letter.js';
 import { decodeEnvelope } from './decode-envelope.js';
 import { decodeSenml } from './decode-senml.js';
-import type { DecodedItem, DecodedUplink } from './decoded-uplink.js';
+import { type DecodedItem, type DecodedUplink, failure } from './decoded-uplink.js';
 import type { DeviceLookup } from './device-table.js';
 import { normalizeReading, type ReadingContext } from './normalize-reading.js';
 import type { RawUplink } from './raw-uplink.js';
+import { nestsTooDeep, parseUplinkJson } from './uplink-json.js';
 import { UplinkMetaReader } from './uplink-meta-reader.js';
 import type { ValidationPolicy } from './validation-policy.js';
+import { decodeWellFormedEnvelope } from './well-formed-envelope.js';
 
 /** Everything one raw message turns into; both lists go to Kafka under `key`. */
 export interface UplinkValidation {
@@ -57,40 +54,38 @@ export function createUplinkValidator(options: UplinkValidatorOptions): UplinkVa
       return { key: meta.mqttTopic, readings: [], rejections: [rejection] };
     }
     const { mqttTopic, receivedAt, topic } = meta;
-    const deviceIdHint = topic.deviceId;
-    const letters = new DeadLetterFactory({
-      topic: mqttTopic,
-      ...(deviceIdHint !== undefined && { deviceIdHint }),
-      receivedAt,
+    const message: MessageSource = {
+      uplink,
       raw,
       partition,
-      offset: uplink.offset,
-    });
-    const key = deviceIdHint ?? mqttTopic;
-    const refuse = (cause: RejectionCause): UplinkValidation => ({
-      key,
-      readings: [],
-      rejections: [letters.create(cause)],
-    });
+      mqttTopic,
+      receivedAt,
+      deviceIdHint: topic.deviceId,
+    };
 
-    if (!topic.ok) return refuse({ reason: topic.code, detail: topic.reason });
-    const json = parseJsonPayload(raw);
-    if (!json.ok) return refuse({ reason: json.code, detail: json.reason });
-    const decoded = decode(json.value, topic.format, topic.deviceId, receivedAt);
-    if (!decoded.ok) return refuse(decoded);
+    if (!topic.ok) return refuse(message, { reason: topic.code, detail: topic.reason });
+    const json = parseUplinkJson(raw);
+    if (!json.ok) return refuse(message, { reason: json.code, detail: json.reason });
+    const decoded =
+      (topic.format === 'json' ? decodeWellFormedEnvelope(json.value, topic.deviceId) : undefined) ??
+      decode(json.value, raw, topic.format, topic.deviceId, receivedAt);
+    if (!decoded.ok) return refuse(message, decoded);
     if (decoded.deviceId !== topic.deviceId) {
       const detail = `payload names device ${decoded.deviceId}, topic is of ${topic.deviceId}`;
-      return refuse({ reason: 'IDENTITY_MISMATCH', detail, issues: [{ path: 'deviceId', message: detail }] });
+      return refuse(message, {
+        reason: 'IDENTITY_MISMATCH',
+        detail,
+        issues: [{ path: 'deviceId', message: detail }],
+      });
     }
     const device = lookup(topic.deviceId);
     if (device === undefined) {
-      return refuse({ reason: 'UNKNOWN_DEVICE', detail: `device ${topic.deviceId} is not in the registry` });
+      const detail = `device ${topic.deviceId} is not in the registry`;
+      return refuse(message, { reason: 'UNKNOWN_DEVICE', detail });
     }
     if (device.stateRejection !== undefined) {
-      return refuse({
-        reason: device.stateRejection,
-        detail: `device ${topic.deviceId} is ${device.record.state}`,
-      });
+      const detail = `device ${topic.deviceId} is ${device.record.state}`;
+      return refuse(message, { reason: device.stateRejection, detail });
     }
     const ctx: ReadingContext = {
       deviceId: topic.deviceId,
@@ -100,19 +95,51 @@ export function createUplinkValidator(options: UplinkValidatorOptions): UplinkVa
       receivedAt,
       policy,
     };
-    return { key, ...checkReadings(decoded.items, ctx, letters) };
+    return checkReadings(decoded.items, ctx, message);
   };
+}
+
+/** What the dead letters of a message with valid headers are made of, until one is needed. */
+interface MessageSource {
+  readonly uplink: RawUplink;
+  readonly raw: Uint8Array;
+  readonly partition: number;
+  readonly mqttTopic: string;
+  readonly receivedAt: number;
+  readonly deviceIdHint: string | undefined;
+}
+
+/** deviceId of the topic when it parses, else the MQTT topic: one device stays on one partition. */
+const keyOf = (message: MessageSource): string => message.deviceIdHint ?? message.mqttTopic;
+
+/** Most messages are valid: their dead-letter factory is built only when one is refused. */
+function deadLetters(message: MessageSource): DeadLetterFactory {
+  const { deviceIdHint } = message;
+  return new DeadLetterFactory({
+    topic: message.mqttTopic,
+    ...(deviceIdHint !== undefined && { deviceIdHint }),
+    receivedAt: message.receivedAt,
+    raw: message.raw,
+    partition: message.partition,
+    offset: message.uplink.offset,
+  });
+}
+
+function refuse(message: MessageSource, cause: RejectionCause): UplinkValidation {
+  return { key: keyOf(message), readings: [], rejections: [deadLetters(message).create(cause)] };
 }
 
 function checkReadings(
   items: readonly DecodedItem[],
   ctx: ReadingContext,
-  letters: DeadLetterFactory,
-): Omit<UplinkValidation, 'key'> {
+  message: MessageSource,
+): UplinkValidation {
   const readings: NormalizedReading[] = [];
   const rejections: Rejection[] = [];
+  let letters: DeadLetterFactory | undefined;
   for (const item of items) {
     if (!item.ok) {
+      letters ??= deadLetters(message);
       rejections.push(letters.create(item));
       continue;
     }
@@ -121,19 +148,24 @@ function checkReadings(
       readings.push(checked.reading);
     } else {
       const issues = [{ path: `${item.path}.${checked.field}`, message: checked.detail }];
+      letters ??= deadLetters(message);
       rejections.push(
         letters.create({ reason: checked.reason, detail: `${item.path}: ${checked.detail}`, issues }),
       );
     }
   }
-  return { readings, rejections };
+  return { key: keyOf(message), readings, rejections };
 }
 
+/** The general decoders, behind the contract's JSON depth bound (which they assume). */
 function decode(
   value: JsonValue,
+  raw: Uint8Array,
   format: 'json' | 'senml',
   topicDeviceId: string,
   receivedAt: number,
 ): DecodedUplink {
+  const tooDeep = nestsTooDeep(value, raw);
+  if (tooDeep !== undefined) return failure(tooDeep.code, tooDeep.reason);
   return format === 'json' ? decodeEnvelope(value) : decodeSenml(value, topicDeviceId, receivedAt);
 }
