@@ -30,32 +30,42 @@ const PARTITIONS = 6;
 const MINUTE = 60_000;
 const START = Date.parse('2026-10-20T00:00:00Z');
 
-/** The fleet's readings in chunks, so the bench process does not hold them all (RSS is measured). */
+/**
+ * The fleet's readings in chunks, so the bench process does not hold them all (RSS is measured).
+ * Keys in the order the validator writes them (contract order, `sourceSeq` last), as in the pipeline.
+ */
 function* fleet(chunk: number): Generator<NormalizedReading[]> {
   let readings: NormalizedReading[] = [];
   let total = 0;
-  const base = { tenant: 'bench', domain: 'energy', dims: {} } as const;
   for (let minute = 0; total < READINGS; minute++) {
     for (let d = 0; d < DEVICES && total < READINGS; d++) {
       const ts = START + minute * MINUTE + (d % 60) * 1_000;
-      const common = { ...base, deviceId: `bench-em-${d}`, site: `site-${d % 50}`, ts, receivedAt: ts + 500 };
+      const series = {
+        deviceId: `bench-em-${d}`,
+        tenant: 'bench',
+        site: `site-${d % 50}`,
+        domain: 'energy',
+      } as const;
+      const times = { ts, receivedAt: ts + 500, dims: {}, sourceSeq: minute };
       const index = 10_000 + d + minute * 0.25;
       readings.push({
-        ...common,
+        ...series,
         metric: 'energy.active_energy_index',
         kind: 'cumulative_index',
         unit: 'kWh',
         value: index,
+        ...times,
       });
       total++;
       if (total < READINGS) {
         const power = 1_000 + ((minute * 37 + d) % 500);
         readings.push({
-          ...common,
+          ...series,
           metric: 'energy.active_power',
           kind: 'instantaneous',
           unit: 'W',
           value: power,
+          ...times,
         });
         total++;
       }

@@ -50,4 +50,41 @@ describe('reading decoder', () => {
       expect(decoded.ok ? '' : decoded.reason).not.toBe('');
     }
   });
+
+  it('decodes later records of a series in the validator layout to what JSON.parse gives', () => {
+    const decoder = new ReadingDecoder();
+    const first = {
+      ...reading('tc-1', 'mobility.vehicle_count', T0, 12, { vehicleClass: 'car' }),
+      sourceSeq: 7,
+    };
+    decoder.decode(bytes(first));
+    for (const later of [
+      { ...first, ts: T0 + 60_000, value: -0.125, sourceSeq: 8 },
+      { ...first, ts: T0 + 120_000, value: 1.5e-7, receivedAt: T0 + 120_500, sourceSeq: 0 },
+      { ...first, ts: T0 + 180_000, value: 3e21, sourceSeq: undefined },
+    ]) {
+      const text = bytes(later);
+      expect(decoder.decode(text)).toEqual({ ok: true, reading: JSON.parse(text.toString()) });
+    }
+  });
+
+  it('still refuses numbers out of the contract in records of a series in the validator layout', () => {
+    const decoder = new ReadingDecoder();
+    const valid = reading('em-1', 'energy.active_power', T0, 1_500);
+    const text = bytes(valid).toString();
+    decoder.decode(Buffer.from(text));
+    for (const bad of [
+      text.replace(`"ts":${T0}`, `"ts":${T0}.5`),
+      text.replace(`"ts":${T0}`, '"ts":-1'),
+      text.replace(`"ts":${T0}`, '"ts":9000000000000000'),
+      text.replace('"value":1500', '"value":1e999'),
+      text.replace('"value":1500', '"value":"1500"'),
+      text.replace('}', ',"sourceSeq":-3}'),
+    ]) {
+      expect(decoder.decode(Buffer.from(bad)).ok, bad).toBe(false);
+    }
+    // Valid JSON the layout does not cover takes the full path and is still accepted.
+    expect(decoder.decode(Buffer.from(text.replace(`"ts":${T0}`, `"ts":${T0}.0`))).ok).toBe(true);
+    expect(decoder.decode(Buffer.from(text.replace('"value":1500', '"value": 1500'))).ok).toBe(true);
+  });
 });

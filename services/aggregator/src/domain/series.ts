@@ -33,7 +33,12 @@ export type SeriesMeta = {
 };
 
 /** `closedThrough`: the latest end of an evicted window; a reading for a window ending there or before is too late. */
-type Lane = { readonly open: WindowState[]; carry: TimedValue | undefined; closedThrough: number };
+type Lane = {
+  readonly kind: WindowKind;
+  readonly open: WindowState[];
+  carry: TimedValue | undefined;
+  closedThrough: number;
+};
 
 export type LaneSnapshot = {
   window: WindowKind;
@@ -154,22 +159,27 @@ export class Series {
 
   /** Appends to `out` the aggregates of the open windows marked `changed`, and clears the marks. */
   drainChanged(computedAt: number, out: Aggregate[]): void {
-    for (const [kind, lane] of this.#lanes) {
+    // Over values(), not entries(): no [kind, lane] pair to allocate per lane, drain after drain.
+    for (const lane of this.#lanes.values()) {
       for (const window of lane.open) {
         if (!window.changed) continue;
         window.changed = false;
-        out.push(this.aggregate(kind, window, computedAt));
+        out.push(this.aggregate(lane.kind, window, computedAt));
       }
     }
   }
 
   /**
    * Evicts windows with `end <= endsBefore` that no reading touched after `touchedBefore`,
-   * oldest first, and returns their final aggregates.
+   * oldest first, and returns their final aggregates, appended to `closed` when given.
    */
-  evict(endsBefore: number, computedAt: number, touchedBefore = Number.POSITIVE_INFINITY): Aggregate[] {
-    const closed: Aggregate[] = [];
-    for (const [kind, lane] of this.#lanes) {
+  evict(
+    endsBefore: number,
+    computedAt: number,
+    touchedBefore = Number.POSITIVE_INFINITY,
+    closed: Aggregate[] = [],
+  ): Aggregate[] {
+    for (const lane of this.#lanes.values()) {
       while (
         lane.open[0] !== undefined &&
         lane.open[0].end <= endsBefore &&
@@ -177,7 +187,7 @@ export class Series {
       ) {
         const window = lane.open[0];
         lane.closedThrough = Math.max(lane.closedThrough, window.end);
-        closed.push(this.aggregate(kind, window, computedAt));
+        closed.push(this.aggregate(lane.kind, window, computedAt));
         lane.open.shift();
         const last = window.last;
         if (last !== undefined && (lane.carry === undefined || last.ts > lane.carry.ts)) lane.carry = last;
@@ -217,7 +227,7 @@ export class Series {
   private lane(kind: WindowKind): Lane {
     let lane = this.#lanes.get(kind);
     if (lane === undefined) {
-      lane = { open: [], carry: undefined, closedThrough: Number.NEGATIVE_INFINITY };
+      lane = { kind, open: [], carry: undefined, closedThrough: Number.NEGATIVE_INFINITY };
       this.#lanes.set(kind, lane);
     }
     return lane;

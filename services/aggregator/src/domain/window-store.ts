@@ -156,6 +156,7 @@ export class WindowStore {
     device.lastSeenAt = computedAt;
     const closesBefore = device.watermark - this.#lateness;
     const updates: Aggregate[] = [];
+    let marked = false;
     for (const kind of this.#kinds) {
       // Most readings land in a window already open: skip computing its bounds.
       let window = series.openWindowAt(kind, ts);
@@ -186,12 +187,13 @@ export class WindowStore {
       if (this.#coalesce) {
         window.changed = true;
         if (next !== undefined) next.changed = true;
-        this.#changed.add(series);
+        marked = true;
       } else {
         updates.push(series.aggregate(kind, window, computedAt));
         if (next !== undefined) updates.push(series.aggregate(kind, next, computedAt));
       }
     }
+    if (marked) this.#changed.add(series);
     if (updates.length > 0) result.updates = updates;
     const closed = this.closeDue(device, computedAt);
     if (closed.length > 0) result.closed = closed;
@@ -316,7 +318,8 @@ export class WindowStore {
     const closed: Aggregate[] = [];
     let earliestEnd = Number.POSITIVE_INFINITY;
     for (const series of device.series) {
-      closed.push(...series.evict(closesBefore, computedAt, computedAt - this.#grace));
+      // Into one array: with a grace, due windows still resting are scanned at every reading.
+      series.evict(closesBefore, computedAt, computedAt - this.#grace, closed);
       earliestEnd = Math.min(earliestEnd, series.earliestEnd);
     }
     device.earliestEnd = earliestEnd;

@@ -2,6 +2,7 @@ import type { Aggregate } from '@terrapulse/contracts';
 import { memoizedDefaultPartitioner } from '@terrapulse/service-kit';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { AggregateSink } from '../../ports/aggregate-sink.js';
+import { aggregateJson } from './aggregate-json.js';
 
 export interface KafkaAggregateSinkOptions {
   readonly topic: string;
@@ -43,7 +44,7 @@ export class KafkaAggregateSink implements AggregateSink {
     let messages: Message[] = [];
     let bytes = 0;
     for (const aggregate of aggregates) {
-      const value = JSON.stringify(aggregate);
+      const value = aggregateJson(aggregate);
       // JSON of an aggregate is ASCII but for its ids, so its length is close to its byte size.
       if (bytes + value.length > this.#maxRequestBytes && messages.length > 0) {
         await this.#produce(messages);

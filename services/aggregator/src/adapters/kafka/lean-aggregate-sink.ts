@@ -1,6 +1,7 @@
 import type { Aggregate } from '@terrapulse/contracts';
 import { type LeanMessage, LeanProducer, type Logger } from '@terrapulse/service-kit';
 import type { AggregateSink } from '../../ports/aggregate-sink.js';
+import { aggregateJson } from './aggregate-json.js';
 
 export interface LeanAggregateSinkOptions {
   readonly brokers: readonly string[];
@@ -45,7 +46,7 @@ export class LeanAggregateSink implements AggregateSink {
     let messages: LeanMessage[] = [];
     let bytes = 0;
     for (const aggregate of aggregates) {
-      const value = Buffer.from(JSON.stringify(aggregate));
+      const value = Buffer.from(aggregateJson(aggregate));
       if (bytes + value.length > this.#maxRequestBytes && messages.length > 0) {
         await this.#producer.send([{ topic: this.#topic, messages }]);
         messages = [];
