@@ -3,15 +3,19 @@
  *
  *   npx tsx --conditions=source services/simulator/bench/publish.bench.ts [--devices 50,300,1000]
  *     [--readings 200000] [--inflight 16] [--format json|senml] [--pack 1] [--client lean|mqttjs] [--json]
+ *     [--ledger] [--profile FILE]
  *
  * For each fleet size: provisions that many devices (own credentials each, unique id prefix),
  * replays enough history to publish about --readings readings at QoS 1, one reading per message
  * by default, as fast as the in-flight bound allows, and prints readings/s acknowledged (PUBACK),
  * the rate a plain subscriber with the bridge credentials received them at (a separate process,
  * its own share group), and the simulator's CPU per reading. Devices are deleted afterwards.
+ * `--ledger` keeps the ledger as the end-to-end bench does (test/support/simulated-fleet.ts);
+ * `--profile FILE` writes a CPU profile of the publish phase (last fleet size) for DevTools.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,6 +44,8 @@ const { values } = parseArgs({
     pack: { type: 'string', default: '1' },
     client: { type: 'string', default: 'lean' },
     json: { type: 'boolean', default: false },
+    ledger: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const env = readLocalEnvironment();
@@ -123,7 +129,7 @@ async function benchFleet(devices: number, targetReadings: number) {
       passwords,
       connector,
       mode: { kind: 'replay', from, to },
-      keepLedger: false,
+      keepLedger: values.ledger,
       maxInFlightPerDevice: Number(values.inflight),
       format: values.format === 'senml' ? 'senml' : 'json',
       pack: Number(values.pack),
@@ -131,9 +137,11 @@ async function benchFleet(devices: number, targetReadings: number) {
     });
     const connectS = (performance.now() - t) / 1000;
     // Publishing starts on the next turn of the event loop: CPU from here on is the publish path.
+    const profiler = await startProfiler();
     const cpuBefore = process.cpuUsage();
     const stats = await run.done;
     const cpu = process.cpuUsage(cpuBefore);
+    await profiler?.stop();
     const deadline = Date.now() + 30_000;
     while (subscriber.report().received < stats.acked && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
@@ -161,6 +169,23 @@ async function benchFleet(devices: number, targetReadings: number) {
     await dynsec.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A CPU profile of the publish phase when --profile is given. */
+async function startProfiler() {
+  const file = values.profile;
+  if (file === undefined) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;

@@ -7,6 +7,8 @@ import {
   PacketReader,
   parseConnack,
   parsePuback,
+  pubackPacketId,
+  pubackReasonCode,
 } from '../src/adapters/mqtt/mqtt-packets.js';
 
 describe('MQTT 5 packets', () => {
@@ -54,6 +56,26 @@ describe('MQTT 5 packets', () => {
       { packetId: 1, reasonCode: 0 },
       { packetId: 2, reasonCode: 0x87 },
       { packetId: 3, reasonCode: 0 },
+    ]);
+  });
+
+  it('should visit packets in place, a packet split across chunks included', () => {
+    const pubacks = Buffer.from([0x40, 2, 0, 1, 0x40, 3, 0, 2, 0x87, 0xd0, 0]);
+    const reader = new PacketReader();
+    const seen: unknown[] = [];
+    const visit = (type: number, _flags: number, data: Buffer, start: number, end: number) =>
+      seen.push(
+        type === PACKET.PUBACK
+          ? [type, pubackPacketId(data, start), pubackReasonCode(data, start, end)]
+          : [type, end - start],
+      );
+    reader.visit(pubacks.subarray(0, 6), visit);
+    expect(seen).toEqual([[PACKET.PUBACK, 1, 0]]);
+    reader.visit(pubacks.subarray(6), visit);
+    expect(seen).toEqual([
+      [PACKET.PUBACK, 1, 0],
+      [PACKET.PUBACK, 2, 0x87],
+      [PACKET.PINGRESP, 0],
     ]);
   });
 

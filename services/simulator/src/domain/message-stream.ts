@@ -50,12 +50,18 @@ function dimsOf(r: SimReading): Readonly<Record<string, string>> {
  * Turns a device's ticks into MQTT messages: holds late readings back, packs readings, applies the
  * planned faults and says what the pipeline should make of each reading. Pure: no clock, no I/O;
  * the same device, options and ticks give the same messages, byte for byte.
+ *
+ * This runs for every reading of a benchmark, so readings waiting for their pack sit in two
+ * parallel arrays (no wrapper object each) and the common message, without a content fault,
+ * is built without intermediate objects.
  */
 export class DeviceMessageStream {
   private readonly deviceId: string;
   private readonly registered: boolean;
   private readonly held: Pending[] = [];
-  private pending: Pending[] = [];
+  /** Readings due, oldest first, not yet in a message; `pendingFaults` holds each one's fault. */
+  private readonly pendingReadings: SimReading[] = [];
+  private readonly pendingFaults: (FaultKind | undefined)[] = [];
   private readonly resetSeen = new Set<string>();
   private seq = 0;
   private readingOrdinal = 0;
@@ -71,12 +77,14 @@ export class DeviceMessageStream {
 
   /** Messages of one tick. `flushPartial` sends an incomplete pack now (live) instead of waiting. */
   tick(tick: Tick, flushPartial: boolean): OutMessage[] {
+    const { planner, deviceIndex } = this.options;
     for (const reading of this.generate(tick, this.options.resetAt)) {
       const ordinal = this.readingOrdinal++;
-      if (this.registered && this.options.planner.late(this.options.deviceIndex, ordinal)) {
+      if (this.registered && planner.late(deviceIndex, ordinal)) {
         this.held.push({ reading, fault: 'late' });
       } else {
-        this.pending.push({ reading, ...this.resetFault(reading) });
+        this.pendingReadings.push(reading);
+        this.pendingFaults.push(this.resetFault(reading));
       }
     }
     this.release(tick.at - this.options.lateByMs);
@@ -94,71 +102,86 @@ export class DeviceMessageStream {
     if (this.held.length === 0) return;
     const due = this.held.filter((p) => p.reading.ts <= until);
     if (due.length === 0) return;
-    for (const p of due) this.pending.push(p);
+    for (const p of due) {
+      this.pendingReadings.push(p.reading);
+      this.pendingFaults.push(p.fault);
+    }
     const kept = this.held.filter((p) => p.reading.ts > until);
     this.held.length = 0;
     this.held.push(...kept);
   }
 
-  private resetFault(reading: SimReading): { fault?: FaultKind } {
+  private resetFault(reading: SimReading): FaultKind | undefined {
     const resetAt = this.options.resetAt;
-    if (resetAt === undefined || reading.ts < resetAt || this.resetSeen.has(reading.metric)) return {};
-    if (getMetric(reading.metric).kind !== 'cumulative_index') return {};
+    if (resetAt === undefined || reading.ts < resetAt || this.resetSeen.has(reading.metric)) return undefined;
+    if (getMetric(reading.metric).kind !== 'cumulative_index') return undefined;
     this.resetSeen.add(reading.metric);
-    return { fault: 'meter_reset' };
+    return 'meter_reset';
   }
 
   private drain(flushPartial: boolean): OutMessage[] {
     const out: OutMessage[] = [];
     const pack = this.options.pack;
+    const count = this.pendingReadings.length;
     let start = 0;
-    while (this.pending.length - start >= pack || (flushPartial && start < this.pending.length)) {
-      this.emit(this.pending.slice(start, start + pack), out);
-      start += pack;
+    while (count - start >= pack || (flushPartial && start < count)) {
+      const end = Math.min(start + pack, count);
+      this.emit(start, end, out);
+      start = end;
     }
-    this.pending = start === 0 ? this.pending : this.pending.slice(start);
+    if (start === count) {
+      this.pendingReadings.length = 0;
+      this.pendingFaults.length = 0;
+    } else if (start > 0) {
+      this.pendingReadings.splice(0, start);
+      this.pendingFaults.splice(0, start);
+    }
     return out;
   }
 
-  private emit(items: readonly Pending[], out: OutMessage[]): void {
+  /** The message of pending readings [start, end), then its duplicate when one is planned. */
+  private emit(start: number, end: number, out: OutMessage[]): void {
     const seq = this.seq++;
     const fault = this.registered
       ? this.options.planner.contentFault(this.options.deviceIndex, seq)
       : undefined;
-    const readings = items.map((p) => p.reading);
-    const { payload, sent, expected } = this.encode(seq, readings, fault);
-    const entries = items.map((p, i) => this.entry(p, sent[i] ?? p.reading, seq, expected, fault));
-    out.push({ payload, seq, readings: items.length, entries, ...(fault !== undefined && { fault }) });
+    const readings = this.pendingReadings.slice(start, end);
+    let payload: string;
+    let sent: readonly SimReading[] = readings;
+    let expected: ExpectedOutcome;
+    if (fault === undefined) {
+      payload = encodePayload(this.options.format, this.deviceId, seq, readings);
+      expected = this.registered ? 'accepted' : 'UNKNOWN_DEVICE';
+    } else ({ payload, sent, expected } = this.encodeFault(seq, readings, fault));
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i] as SimReading;
+      entries.push(this.entry(this.pendingFaults[start + i], sent[i] ?? reading, seq, expected, fault));
+    }
+    const n = readings.length;
+    out.push(
+      fault === undefined
+        ? { payload, seq, readings: n, entries }
+        : { payload, seq, readings: n, entries, fault },
+    );
     if (
       fault === undefined &&
       this.registered &&
       this.options.planner.duplicate(this.options.deviceIndex, seq)
     ) {
       const copies = entries.map((e) => ({ ...e, fault: 'duplicate' as const }));
-      out.push({ payload, seq, readings: items.length, entries: copies, fault: 'duplicate' });
+      out.push({ payload, seq, readings: n, entries: copies, fault: 'duplicate' });
     }
   }
 
-  private encode(
+  /** A message with a content fault: what is sent, and what the validator will make of it. */
+  private encodeFault(
     seq: number,
     readings: SimReading[],
-    fault: ContentFault | undefined,
+    fault: ContentFault,
   ): { payload: string; sent: readonly SimReading[]; expected: ExpectedOutcome } {
     const { format } = this.options;
-    if (!this.registered) {
-      return {
-        payload: encodePayload(format, this.deviceId, seq, readings),
-        sent: readings,
-        expected: 'UNKNOWN_DEVICE',
-      };
-    }
     switch (fault) {
-      case undefined:
-        return {
-          payload: encodePayload(format, this.deviceId, seq, readings),
-          sent: readings,
-          expected: 'accepted',
-        };
       case 'spoof':
         return {
           payload: encodePayload(format, this.options.spoofAs, seq, readings),
@@ -191,24 +214,29 @@ export class DeviceMessageStream {
     }
   }
 
+  /** The ledger entry of a reading; `fault` appears only when the reading has one. */
   private entry(
-    p: Pending,
+    pendingFault: FaultKind | undefined,
     sent: SimReading,
     seq: number,
     expected: ExpectedOutcome,
     fault: ContentFault | undefined,
   ): LedgerEntry {
-    const readingFault: FaultKind | undefined = !this.registered ? 'unknown_device' : (fault ?? p.fault);
-    return {
-      deviceId: this.deviceId,
-      metric: sent.metric,
-      dims: dimsOf(sent),
-      ts: sent.ts,
-      value: sent.value,
-      expected,
-      ...(readingFault !== undefined && { fault: readingFault }),
-      seq,
-      ackedAt: 0,
-    };
+    const readingFault: FaultKind | undefined = !this.registered ? 'unknown_device' : (fault ?? pendingFault);
+    const { deviceId } = this;
+    const dims = dimsOf(sent);
+    return readingFault === undefined
+      ? { deviceId, metric: sent.metric, dims, ts: sent.ts, value: sent.value, expected, seq, ackedAt: 0 }
+      : {
+          deviceId,
+          metric: sent.metric,
+          dims,
+          ts: sent.ts,
+          value: sent.value,
+          expected,
+          fault: readingFault,
+          seq,
+          ackedAt: 0,
+        };
   }
 }

@@ -35,6 +35,17 @@ function senmlName(r: SimReading): string {
   return name;
 }
 
+/** The fixed text around a reading's value in an envelope, built once per metric. */
+const envelopeTexts = new Map<MetricId, { readonly head: string; readonly unit: string }>();
+function envelopeTextOf(metric: MetricId): { readonly head: string; readonly unit: string } {
+  let text = envelopeTexts.get(metric);
+  if (text === undefined) {
+    text = { head: `{"metric":"${metric}","value":`, unit: `,"unit":"${unitOf(metric)}"` };
+    envelopeTexts.set(metric, text);
+  }
+  return text;
+}
+
 /** The value text of a reading; a wrong-schema fault sends it as a JSON string instead. */
 const valueText = (value: number, asString: boolean): string => (asString ? `"${value}"` : `${value}`);
 
@@ -50,7 +61,8 @@ export function encodeEnvelope(
   let body = '';
   for (const r of readings) {
     if (body !== '') body += ',';
-    body += `{"metric":"${r.metric}","value":${valueText(r.value, valueAsString)},"unit":"${unitOf(r.metric)}"`;
+    const text = envelopeTextOf(r.metric);
+    body += `${text.head}${valueText(r.value, valueAsString)}${text.unit}`;
     if (r.ts !== ts) body += `,"ts":${r.ts}`;
     if (r.vehicleClass !== undefined) body += `,"dims":{"vehicleClass":"${r.vehicleClass}"}`;
     body += '}';

@@ -9,10 +9,12 @@ import {
   markDuplicate,
   PACKET,
   PacketReader,
+  type PacketVisitor,
   PINGREQ,
   parseConnack,
   parseDisconnect,
-  parsePuback,
+  pubackPacketId,
+  pubackReasonCode,
 } from './mqtt-packets.js';
 
 export interface LeanMqttConnectorOptions {
@@ -130,19 +132,27 @@ class LeanConnection implements DeviceConnection {
           }),
         );
       });
+      const onPacket: PacketVisitor = (type, _flags, data, start, end) => {
+        if (type === PACKET.PUBACK) {
+          this.onPuback(pubackPacketId(data, start), pubackReasonCode(data, start, end));
+        } else if (type === PACKET.CONNACK) {
+          const { reasonCode, receiveMaximum } = parseConnack(data.subarray(start, end));
+          if (reasonCode >= 0x80) settle(new Error(`connection refused: ${reason(reasonCode)}`));
+          else {
+            this.onConnected(receiveMaximum ?? 65_535);
+            settle();
+          }
+        } else if (type === PACKET.DISCONNECT) {
+          this.options.logger.warn('broker disconnected the device', {
+            deviceId: this.deviceId,
+            reason: reason(parseDisconnect(data.subarray(start, end))),
+          });
+        }
+      };
       socket.on('data', (chunk: Buffer) => {
         this.lastReceived = Date.now();
         try {
-          for (const packet of reader.push(chunk)) {
-            if (packet.type === PACKET.CONNACK) {
-              const { reasonCode, receiveMaximum } = parseConnack(packet.body);
-              if (reasonCode >= 0x80) settle(new Error(`connection refused: ${reason(reasonCode)}`));
-              else {
-                this.onConnected(receiveMaximum ?? 65_535);
-                settle();
-              }
-            } else this.onPacket(packet.type, packet.body);
-          }
+          reader.visit(chunk, onPacket);
         } catch (error) {
           socket.destroy(error as Error);
         }
@@ -252,23 +262,14 @@ class LeanConnection implements DeviceConnection {
     else if (now - this.lastSent >= keepaliveMs / 2) this.write(PINGREQ);
   }
 
-  private onPacket(type: number, body: Buffer): void {
-    if (type === PACKET.PUBACK) {
-      const { packetId, reasonCode } = parsePuback(body);
-      const entry = this.inFlight.get(packetId);
-      if (entry === undefined) return;
-      this.inFlight.delete(packetId);
-      this.written--;
-      this.sendHeld();
-      if (reasonCode < 0x80) entry.onAck();
-      else entry.onAck(new PublishError(`publish refused: ${reason(reasonCode)}`, true, reasonCode));
-    } else if (type === PACKET.DISCONNECT) {
-      const code = parseDisconnect(body);
-      this.options.logger.warn('broker disconnected the device', {
-        deviceId: this.deviceId,
-        reason: reason(code),
-      });
-    }
+  private onPuback(packetId: number, reasonCode: number): void {
+    const entry = this.inFlight.get(packetId);
+    if (entry === undefined) return;
+    this.inFlight.delete(packetId);
+    this.written--;
+    this.sendHeld();
+    if (reasonCode < 0x80) entry.onAck();
+    else entry.onAck(new PublishError(`publish refused: ${reason(reasonCode)}`, true, reasonCode));
   }
 
   private sendHeld(): void {

@@ -92,14 +92,29 @@ export interface Packet {
   readonly body: Buffer;
 }
 
+/** Receives a packet in place: its type, the low nibble of its first byte, and its body's bytes. */
+export type PacketVisitor = (type: number, flags: number, data: Buffer, start: number, end: number) => void;
+
 /** Splits a byte stream into packets; keeps a partial packet until the rest arrives. */
 export class PacketReader {
   private pending: Buffer | undefined;
 
   /** Every complete packet now available. @throws RangeError on a malformed length. */
   push(chunk: Buffer): Packet[] {
-    const data = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
     const packets: Packet[] = [];
+    this.visit(chunk, (type, flags, data, start, end) => {
+      packets.push({ type, flags, body: data.subarray(start, end) });
+    });
+    return packets;
+  }
+
+  /**
+   * Calls `visitor` for every complete packet now available, in order, without allocating per
+   * packet: a device reads a PUBACK per publish. The bytes are only valid during the call.
+   * @throws RangeError on a malformed length.
+   */
+  visit(chunk: Buffer, visitor: PacketVisitor): void {
+    const data = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
     let at = 0;
     while (at < data.length) {
       let remaining = 0;
@@ -118,15 +133,10 @@ export class PacketReader {
       }
       if (!complete || cursor + remaining > data.length) break;
       const first = data[at] ?? 0;
-      packets.push({
-        type: first >> 4,
-        flags: first & 0x0f,
-        body: data.subarray(cursor, cursor + remaining),
-      });
       at = cursor + remaining;
+      visitor(first >> 4, first & 0x0f, data, cursor, at);
     }
     this.pending = at < data.length ? Buffer.from(data.subarray(at)) : undefined;
-    return packets;
   }
 }
 
@@ -175,7 +185,17 @@ function propertySize(id: number, body: Buffer, at: number): number {
 
 /** PUBACK: packet id, and the reason code (0 = success, >= 0x80 = refused) when present. */
 export function parsePuback(body: Buffer): { packetId: number; reasonCode: number } {
-  return { packetId: body.readUInt16BE(0), reasonCode: body.length > 2 ? (body[2] ?? 0) : 0 };
+  return { packetId: pubackPacketId(body, 0), reasonCode: pubackReasonCode(body, 0, body.length) };
+}
+
+/** The packet id of a PUBACK whose body spans [start, end) of `data`. */
+export function pubackPacketId(data: Buffer, start: number): number {
+  return data.readUInt16BE(start);
+}
+
+/** The reason code of a PUBACK whose body spans [start, end) of `data`; absent means success. */
+export function pubackReasonCode(data: Buffer, start: number, end: number): number {
+  return end - start > 2 ? (data[start + 2] ?? 0) : 0;
 }
 
 export function parseDisconnect(body: Buffer): number {
