@@ -399,6 +399,8 @@ export class LeanConsumer {
         continue;
       }
       const fetched = await this.fetch(positions);
+      // Stopping: what was fetched stays unresolved, and whoever reads the partition next gets it.
+      if (!this.running) break;
       this.emit(this.events.FETCH, { numberOfBatches: fetched.length });
       const batches: Array<{ state: PartitionState; batch: LeanBatch }> = [];
       const outOfRange = new Map<string, number[]>();
