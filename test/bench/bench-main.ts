@@ -33,7 +33,8 @@ const log = (line: string): void => {
   (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 };
 
-const harness = new PipelineHarness('bench');
+// Production settings: no day of reordering tolerance (it keeps far more windows open).
+const harness = new PipelineHarness('bench', { replayTolerance: false });
 const profileDir = values['cpu-prof'];
 const extraEnv = Object.fromEntries(
   values.env.map((pair) => {
