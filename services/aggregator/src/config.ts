@@ -44,7 +44,7 @@ export const AggregatorEnv = CommonEnv.extend(KafkaEnv.shape).extend({
   /**
    * Which client consumes telemetry.readings: `lean` (default), service-kit's consumer at about
    * half kafkajs's CPU per record, or `kafkajs`. Both commit to the same group, so switching
-   * resumes where the other stopped. Checkpoints are always read with kafkajs.
+   * resumes where the other stopped. Checkpoints are read back with kafkajs.
    */
   KAFKA_CONSUMER: KafkaConsumerKind,
   /** Input: normalized readings, keyed by device so a device's readings stay in one partition. */

@@ -49,6 +49,8 @@ export function createKafkaAggregator(
     topic: config.TOPIC_CHECKPOINTS,
     inputTopic: config.TOPIC_READINGS,
     groupId: config.KAFKA_GROUP_ID,
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
     logger,
   });
   const options = aggregatorOptions(config);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WindowStore } from '../src/domain/index.js';
 import { CheckpointFormatError, KafkaCheckpointStore, type PartitionCheckpoint } from '../src/index.js';
 import { MINUTE, reading } from './dst-dataset.js';
-import { KafkaHarness, uniqueName } from './kafka-harness.js';
+import { KafkaHarness, kafkaBrokers, uniqueName } from './kafka-harness.js';
 
 /** A partition's checkpoint whose snapshot holds `readings` readings of 50 devices. */
 function checkpoint(partition: number, offset: number, readings: number): PartitionCheckpoint {
@@ -28,6 +28,8 @@ describe('Kafka checkpoint store', () => {
       topic: topics.checkpoints,
       inputTopic: topics.readings,
       groupId: uniqueName('tp-checkpoint-test'),
+      brokers: kafkaBrokers(),
+      clientId: 'tp-checkpoint-test',
       logger: silentLogger,
     });
     try {
@@ -69,6 +71,8 @@ describe('Kafka checkpoint store', () => {
     const options = {
       topic: topics.checkpoints,
       groupId: uniqueName('tp-checkpoint-test'),
+      brokers: kafkaBrokers(),
+      clientId: 'tp-checkpoint-test',
       logger: silentLogger,
     };
     const writer = new KafkaCheckpointStore(harness.kafka, { ...options, inputTopic: 'another.input' });

@@ -22,6 +22,8 @@ import { SendQueue } from './send-queue.js';
 
 export interface LeanMessage {
   readonly key: string;
+  /** Explicit partition; by default murmur2 of the key, as kafkajs's default partitioner. */
+  readonly partition?: number;
   readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -229,7 +231,10 @@ export class LeanProducer {
       groups.set(topic, byPartition);
       for (const message of messages) {
         const key = this.keys.encode(message.key);
-        const partition = key.hash % partitions;
+        const partition = message.partition ?? key.hash % partitions;
+        if (partition >= partitions || partition < 0) {
+          throw new LeanProduceError('RECORD_REJECTED', `kafka topic ${topic} has no partition ${partition}`);
+        }
         const group = byPartition[partition] ?? [];
         byPartition[partition] = group;
         group.push({ key: key.bytes, value: message.value, headers: message.headers ?? {} });
