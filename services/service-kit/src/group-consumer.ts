@@ -4,7 +4,7 @@ import {
   LeanConsumer,
   type LeanConsumerEvent,
   type LeanConsumerEventPayloads,
-  type LeanOffsets,
+  type LeanEachBatchPayload,
 } from './kafka-lean/lean-consumer.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -30,16 +30,9 @@ export interface GroupBatch {
   lastOffset(): string;
 }
 
-/** The part of kafkajs's EachBatchPayload the services use; the lean consumer's payload is the same. */
-export interface GroupBatchPayload {
+/** The part of kafkajs's EachBatchPayload the services use: the lean consumer's payload, any batch. */
+export interface GroupBatchPayload extends Omit<LeanEachBatchPayload, 'batch'> {
   readonly batch: GroupBatch;
-  resolveOffset(offset: string): void;
-  heartbeat(): Promise<void>;
-  commitOffsetsIfNecessary(offsets?: LeanOffsets): Promise<void>;
-  uncommittedOffsets(): LeanOffsets;
-  pause(): () => void;
-  isRunning(): boolean;
-  isStale(): boolean;
 }
 
 export interface GroupTopicPartitions {
