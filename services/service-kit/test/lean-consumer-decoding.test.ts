@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
-import {
-  nextOffsetAfter,
-  readRecordBatches,
-  UnsupportedBatchError,
-} from '../src/kafka-lean/record-batch-reader.js';
+import { readRecordBatches, UnsupportedBatchError } from '../src/kafka-lean/record-batch-reader.js';
 import { assignRoundRobin } from '../src/kafka-lean/round-robin-assignment.js';
 
 const producer = { producerId: 7n, producerEpoch: 0, baseSequence: 0 };
@@ -26,7 +22,7 @@ describe('readRecordBatches', () => {
       storedBatch(10, ['a', 'b'], { 'mqtt-topic': 'x/é' }),
       storedBatch(12, ['c']),
     ]);
-    const records = readRecordBatches(bytes, 0);
+    const records = readRecordBatches(bytes, 0).records;
     expect(records.map((r) => [r.offset, String(r.key), String(r.value)])).toEqual([
       ['10', 'k0', 'a'],
       ['11', 'k1', 'b'],
@@ -40,9 +36,9 @@ describe('readRecordBatches', () => {
   it('skips records before the fetch position and a last batch cut short', () => {
     const whole = Buffer.concat([storedBatch(0, ['a', 'b', 'c']), storedBatch(3, ['d', 'e'])]);
     const cut = whole.subarray(0, whole.length - 5);
-    expect(readRecordBatches(cut, 1).map((r) => String(r.value))).toEqual(['b', 'c']);
-    expect(nextOffsetAfter(cut)).toBe(3);
-    expect(nextOffsetAfter(whole)).toBe(5);
+    expect(readRecordBatches(cut, 1).records.map((r) => String(r.value))).toEqual(['b', 'c']);
+    expect(readRecordBatches(cut, 1).nextOffset).toBe(3);
+    expect(readRecordBatches(whole, 1).nextOffset).toBe(5);
   });
 
   it('refuses compressed batches with a message saying so', () => {
@@ -56,7 +52,8 @@ describe('readRecordBatches', () => {
     const control = storedBatch(5, ['marker']);
     control.writeInt16BE(0x20, 21);
     const bytes = Buffer.concat([control, storedBatch(6, ['f'])]);
-    expect(readRecordBatches(bytes, 0).map((r) => [r.offset, String(r.value)])).toEqual([['6', 'f']]);
+    expect(readRecordBatches(bytes, 0).records.map((r) => [r.offset, String(r.value)])).toEqual([['6', 'f']]);
+    expect(readRecordBatches(control, 0).nextOffset).toBe(6);
   });
 });
 

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { LeanProduceError } from './produce-error.js';
-import { frameRequest, Reader } from './protocol.js';
+import { API, decodeApiVersions, frameRequest, Reader } from './protocol.js';
 
 interface Pending {
   readonly resolve: (reader: Reader) => void;
@@ -77,6 +77,20 @@ export class BrokerConnection {
       for (const chunk of frameRequest(api, correlationId, this.clientId, body)) this.socket.write(chunk);
       this.socket.uncork();
     });
+  }
+
+  /** Throws unless the broker serves every one of `apis` in the version this client speaks. */
+  async requireApiVersions(
+    apis: Readonly<Record<string, { readonly key: number; readonly version: number }>>,
+    timeoutMs: number,
+  ): Promise<void> {
+    const versions = decodeApiVersions(await this.request(API.apiVersions, [], timeoutMs));
+    for (const [name, api] of Object.entries(apis)) {
+      const range = versions.apis.find((candidate) => candidate.key === api.key);
+      if (range === undefined || api.version < range.min || api.version > range.max) {
+        throw new Error(`kafka ${this.address} does not serve ${name} v${api.version}`);
+      }
+    }
   }
 
   close(): void {

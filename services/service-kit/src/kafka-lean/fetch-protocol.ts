@@ -3,6 +3,7 @@
  * newest non-flexible versions, served by every broker from Kafka 2.3 to 4.x.
  * Field layouts: https://kafka.apache.org/protocol#protocol_messages
  */
+import { appendTo } from './append-to.js';
 import type { TopicPartitions } from './group-protocol.js';
 import { type Reader, Writer } from './protocol.js';
 
@@ -28,9 +29,7 @@ export interface FetchRequest {
 export function encodeFetchRequest(request: FetchRequest): Buffer {
   const byTopic = new Map<string, FetchPosition[]>();
   for (const position of request.positions) {
-    const list = byTopic.get(position.topic) ?? [];
-    byTopic.set(position.topic, list);
-    list.push(position);
+    appendTo(byTopic, position.topic, position);
   }
   const writer = new Writer()
     .int32(-1) // replica_id: a consumer

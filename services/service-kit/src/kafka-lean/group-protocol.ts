@@ -5,6 +5,7 @@
  * member metadata and assignment (version 0, as kafkajs and the Java client write them).
  * Field layouts: https://kafka.apache.org/protocol#protocol_messages
  */
+import { appendTo } from './append-to.js';
 import { type Reader, Writer } from './protocol.js';
 
 export const GROUP_API = Object.freeze({
@@ -172,9 +173,7 @@ export interface OffsetToCommit {
 export function encodeOffsetCommitRequest(member: GroupMember, offsets: readonly OffsetToCommit[]): Buffer {
   const byTopic = new Map<string, OffsetToCommit[]>();
   for (const offset of offsets) {
-    const list = byTopic.get(offset.topic) ?? [];
-    byTopic.set(offset.topic, list);
-    list.push(offset);
+    appendTo(byTopic, offset.topic, offset);
   }
   const writer = new Writer()
     .string(member.groupId)

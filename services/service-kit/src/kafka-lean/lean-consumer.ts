@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { forEachLimited } from '../for-each-limited.js';
 import type { Logger } from '../logger.js';
+import { appendTo } from './append-to.js';
 import { BrokerPool } from './broker-pool.js';
 import {
   decodeFetchResponse,
@@ -17,13 +18,8 @@ import { type Generation, GroupMembership } from './group-membership.js';
 import { GROUP_API, type TopicPartitions } from './group-protocol.js';
 import { isMetadataError, isRejoinError, KafkaErrorCode, kafkaErrorName } from './kafka-error-codes.js';
 import { KafkaGroupError } from './kafka-group-error.js';
-import { API, decodeApiVersions } from './protocol.js';
-import {
-  type LeanRecord,
-  nextOffsetAfter,
-  readRecordBatches,
-  UnsupportedBatchError,
-} from './record-batch-reader.js';
+import { API } from './protocol.js';
+import { type LeanRecord, readRecordBatches, UnsupportedBatchError } from './record-batch-reader.js';
 
 export interface LeanConsumerOptions {
   /** Bootstrap brokers, host:port. */
@@ -191,15 +187,10 @@ export class LeanConsumer {
   /** Checks that the broker serves every request version this client speaks. */
   async connect(): Promise<void> {
     const connection = await this.pool.anyConnection();
-    const versions = decodeApiVersions(
-      await connection.request(API.apiVersions, [], this.options.requestTimeoutMs),
+    await connection.requireApiVersions(
+      { ...API, ...GROUP_API, ...FETCH_API },
+      this.options.requestTimeoutMs,
     );
-    for (const [name, api] of Object.entries({ ...API, ...GROUP_API, ...FETCH_API })) {
-      const range = versions.apis.find((candidate) => candidate.key === api.key);
-      if (range === undefined || api.version < range.min || api.version > range.max) {
-        throw new Error(`kafka ${connection.address} does not serve ${name} v${api.version}`);
-      }
-    }
   }
 
   async subscribe(subscription: { topics: readonly string[]; fromBeginning?: boolean }): Promise<void> {
@@ -340,7 +331,7 @@ export class LeanConsumer {
           committed: offset,
           seeks: 0,
         });
-        if (offset < 0) missing.set(topic, [...(missing.get(topic) ?? []), partition]);
+        if (offset < 0) appendTo(missing, topic, partition);
       }
     }
     if (missing.size > 0) await this.resetPositions(missing);
@@ -355,7 +346,7 @@ export class LeanConsumer {
         const leader = leaders.get(topic)?.[partition] ?? -1;
         const topics = byLeader.get(leader) ?? new Map<string, number[]>();
         byLeader.set(leader, topics);
-        topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+        appendTo(topics, topic, partition);
       }
     }
     for (const [leader, topics] of byLeader) {
@@ -412,7 +403,7 @@ export class LeanConsumer {
             ...partition,
             records: undefined,
           });
-          outOfRange.set(state.topic, [...(outOfRange.get(state.topic) ?? []), state.partition]);
+          appendTo(outOfRange, state.topic, state.partition);
           continue;
         }
         const batch = this.toBatch(state, partition);
@@ -444,7 +435,7 @@ export class LeanConsumer {
     for (const position of positions) {
       const leader = leaders.get(position.topic)?.[position.partition] ?? -1;
       if (leader < 0) continue;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), position]);
+      appendTo(byLeader, leader, position);
     }
     if (byLeader.size === 0) {
       this.pool.markStale();
@@ -492,11 +483,10 @@ export class LeanConsumer {
       return undefined;
     }
     if (fetched.records === null || fetched.records.length === 0) return undefined;
-    const messages = readRecordBatches(fetched.records, state.position);
+    const { records: messages, nextOffset } = readRecordBatches(fetched.records, state.position);
     if (messages.length === 0) {
       // Only transaction markers or records before the position: step over them.
-      const next = nextOffsetAfter(fetched.records);
-      if (next !== undefined && next > state.position) state.position = next;
+      if (nextOffset !== undefined && nextOffset > state.position) state.position = nextOffset;
       return undefined;
     }
     const highWatermark = fetched.highWatermark;
@@ -567,9 +557,7 @@ export class LeanConsumer {
     const topics = new Map<string, Array<{ partition: number; offset: string }>>();
     for (const state of this.partitions.values()) {
       if (state.position <= state.committed) continue;
-      const list = topics.get(state.topic) ?? [];
-      topics.set(state.topic, list);
-      list.push({ partition: state.partition, offset: String(state.position) });
+      appendTo(topics, state.topic, { partition: state.partition, offset: String(state.position) });
     }
     return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
   }

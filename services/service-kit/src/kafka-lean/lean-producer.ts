@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { appendTo } from './append-to.js';
 import { BrokerPool } from './broker-pool.js';
 import {
   isMetadataError,
@@ -11,7 +12,6 @@ import { KeyPartitioner } from './key-partitioner.js';
 import { LeanProduceError } from './produce-error.js';
 import {
   API,
-  decodeApiVersions,
   decodeInitProducerId,
   decodeProduceResponse,
   encodeInitProducerIdRequest,
@@ -117,14 +117,7 @@ export class LeanProducer {
   }
 
   async connect(): Promise<void> {
-    const connection = await this.pool.anyConnection();
-    const versions = decodeApiVersions(await connection.request(API.apiVersions, [], this.requestTimeoutMs));
-    for (const [name, api] of Object.entries(API)) {
-      const range = versions.apis.find((candidate) => candidate.key === api.key);
-      if (range === undefined || api.version < range.min || api.version > range.max) {
-        throw new Error(`kafka ${connection.address} does not serve ${name} v${api.version}`);
-      }
-    }
+    await (await this.pool.anyConnection()).requireApiVersions(API, this.requestTimeoutMs);
     await this.ensureProducer();
     this.healthy = true;
     this.options.logger.info('kafka producer connected', { client: 'lean' });
@@ -206,9 +199,7 @@ export class LeanProducer {
           `partition ${batch.partition} of ${batch.topic} has no leader`,
         );
       }
-      const forLeader = byLeader.get(leader) ?? [];
-      byLeader.set(leader, forLeader);
-      forLeader.push(batch);
+      appendTo(byLeader, leader, batch);
     }
     const outcomes = await Promise.allSettled(
       [...byLeader].map(([leader, forLeader]) => this.produceTo(leader, forLeader)),

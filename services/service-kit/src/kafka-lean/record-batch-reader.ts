@@ -129,14 +129,6 @@ class Cursor {
     return value;
   }
 
-  text(): string {
-    const length = this.varint();
-    if (length <= 0) return '';
-    const value = this.buffer.toString('utf8', this.at, this.at + length);
-    this.at += length;
-    return value;
-  }
-
   skip(): void {
     const length = this.varint();
     if (length > 0) this.at += length;
@@ -197,8 +189,15 @@ class Cursor {
  * (transaction markers) are skipped. Compressed batches are refused: every Terrapulse producer
  * writes uncompressed batches, and decompression would cost more than it saves on one machine.
  */
-export function readRecordBatches(records: Buffer, fromOffset: number): LeanRecord[] {
+export interface ReadBatches {
+  readonly records: LeanRecord[];
+  /** Offset after the last whole batch (control batches included); undefined when none is whole. */
+  readonly nextOffset: number | undefined;
+}
+
+export function readRecordBatches(records: Buffer, fromOffset: number): ReadBatches {
   const out: LeanRecord[] = [];
+  let nextOffset: number | undefined;
   let at = 0;
   while (at + BATCH_HEADER_BYTES <= records.length) {
     const baseOffset = Number(records.readBigInt64BE(at));
@@ -207,6 +206,7 @@ export function readRecordBatches(records: Buffer, fromOffset: number): LeanReco
     if (end > records.length) break;
     const magic = records.readInt8(at + 16);
     if (magic !== 2) throw new UnsupportedBatchError(`record batch magic ${magic} is not supported`);
+    nextOffset = baseOffset + records.readInt32BE(at + 23) + 1;
     const attributes = records.readInt16BE(at + 21);
     const compression = attributes & COMPRESSION_MASK;
     if (compression !== 0) {
@@ -237,19 +237,5 @@ export function readRecordBatches(records: Buffer, fromOffset: number): LeanReco
     }
     at = end;
   }
-  return out;
-}
-
-/** Offset after the last whole batch in `records` (control batches included), or undefined if none. */
-export function nextOffsetAfter(records: Buffer): number | undefined {
-  let at = 0;
-  let next: number | undefined;
-  while (at + BATCH_HEADER_BYTES <= records.length) {
-    const batchLength = records.readInt32BE(at + 8);
-    const end = at + BATCH_LOG_OVERHEAD + batchLength;
-    if (end > records.length) break;
-    next = Number(records.readBigInt64BE(at)) + records.readInt32BE(at + 23) + 1;
-    at = end;
-  }
-  return next;
+  return { records: out, nextOffset };
 }

@@ -1,3 +1,5 @@
+import { appendTo } from './append-to.js';
+
 export interface MemberSubscription {
   readonly memberId: string;
   readonly topics: readonly string[];
@@ -26,9 +28,7 @@ export function assignRoundRobin(
       const member = subscribed[turn % subscribed.length] as MemberSubscription;
       turn++;
       const topicsOfMember = assignment.get(member.memberId) as Map<string, number[]>;
-      const partitions = topicsOfMember.get(topic) ?? [];
-      topicsOfMember.set(topic, partitions);
-      partitions.push(partition);
+      appendTo(topicsOfMember, topic, partition);
     }
   }
   return assignment;
