@@ -32,15 +32,19 @@ export interface JsonPayloadLimits {
   maxDepth?: number;
 }
 
-function depthExceeds(root: JsonValue, maxDepth: number): boolean {
-  // Iterative, so that the check itself cannot overflow the stack on hostile input.
-  const stack: Array<[JsonValue, number]> = [[root, 1]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [value, depth] = item;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > maxDepth) return true;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+/**
+ * True when `value` has an object or array nested deeper than `maxDepth` levels (the value itself
+ * is level 1). The recursion stops one level past `maxDepth`, so hostile input cannot overflow
+ * the stack, and no work list is allocated on the validator's hot path.
+ */
+export function nestsDeeperThan(value: JsonValue, maxDepth: number, depth = 1): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > maxDepth) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (nestsDeeperThan(child, maxDepth, depth + 1)) return true;
+    return false;
   }
+  for (const key in value) if (nestsDeeperThan(value[key] as JsonValue, maxDepth, depth + 1)) return true;
   return false;
 }
 
@@ -68,7 +72,7 @@ export function parseJsonPayload(bytes: Uint8Array, limits: JsonPayloadLimits = 
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, code: 'MALFORMED_PAYLOAD', reason: `not UTF-8 JSON: ${reason}` };
   }
-  if (depthExceeds(value, maxDepth)) {
+  if (nestsDeeperThan(value, maxDepth)) {
     return { ok: false, code: 'MALFORMED_PAYLOAD', reason: `JSON nests deeper than ${maxDepth} levels` };
   }
   return { ok: true, value };

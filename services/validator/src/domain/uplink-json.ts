@@ -4,6 +4,7 @@ import {
   type JsonValue,
   MAX_JSON_DEPTH,
   MAX_UPLINK_PAYLOAD_BYTES,
+  nestsDeeperThan,
   parseJsonPayload,
 } from '@terrapulse/contracts';
 
@@ -28,23 +29,12 @@ export function parseUplinkJson(bytes: Uint8Array): JsonPayloadParse {
   }
 }
 
-/** The contract's depth verdict on a value `parseUplinkJson` accepted; recursion is bounded by the depth. */
+/** The contract's depth verdict on a value `parseUplinkJson` accepted. */
 export function nestsTooDeep(
   value: JsonValue,
   bytes: Uint8Array,
 ): Extract<JsonPayloadParse, { ok: false }> | undefined {
-  if (!deeperThan(value, 1, MAX_JSON_DEPTH)) return undefined;
+  if (!nestsDeeperThan(value, MAX_JSON_DEPTH)) return undefined;
   const verdict = parseJsonPayload(bytes);
   return verdict.ok ? undefined : verdict;
-}
-
-function deeperThan(value: JsonValue, depth: number, maxDepth: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (depth > maxDepth) return true;
-  if (Array.isArray(value)) {
-    for (const child of value) if (deeperThan(child, depth + 1, maxDepth)) return true;
-    return false;
-  }
-  for (const key in value) if (deeperThan(value[key] as JsonValue, depth + 1, maxDepth)) return true;
-  return false;
 }
