@@ -3,7 +3,8 @@
  *
  *   cd /work/main && npx tsc --build services/mqtt-bridge && \
  *     npx tsx services/mqtt-bridge/bench/bridge.bench.ts [--messages 100000] \
- *       [--connections 4,16,64] [--modes pipelined,serial] [--clients lean,kafkajs] [--json]
+ *       [--connections 4,16,64] [--modes pipelined,serial] [--clients lean,kafkajs]
+ *       [--mqtt-clients lean,mqttjs] [--json]
  *
  * Without `--conditions=source` the bridge runs from dist/, as in production.
  *
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '4,16,64' },
     modes: { type: 'string', default: 'pipelined,serial' },
     clients: { type: 'string', default: 'lean,kafkajs' },
+    'mqtt-clients': { type: 'string', default: 'lean' },
     'receive-maximum': { type: 'string', default: '256' },
     publishers: { type: 'string', default: '4' },
     window: { type: 'string', default: '500' },
@@ -215,13 +217,20 @@ async function kafkaBaseline(admin: Admin, client: string): Promise<Result> {
   });
 }
 
-async function bridgeRun(admin: Admin, client: string, mode: string, connections: number): Promise<Result> {
+async function bridgeRun(
+  admin: Admin,
+  mqttClient: string,
+  client: string,
+  mode: string,
+  connections: number,
+): Promise<Result> {
   return withTopic(admin, async (topic) => {
     const config = loadConfig({
       ...env,
       TERRAPULSE_ENV: 'test',
-      BRIDGE_INSTANCE_ID: `${tag}-${client}-${mode}-${connections}`,
-      BRIDGE_SHARE_GROUP: `${tag}-${client}-${mode}-${connections}`,
+      BRIDGE_INSTANCE_ID: `${tag}-${mqttClient}-${client}-${mode}-${connections}`,
+      BRIDGE_SHARE_GROUP: `${tag}-${mqttClient}-${client}-${mode}-${connections}`,
+      BRIDGE_MQTT_CLIENT: mqttClient,
       BRIDGE_CONNECTIONS: String(connections),
       BRIDGE_ACK_MODE: mode,
       BRIDGE_RECEIVE_MAXIMUM: args['receive-maximum'],
@@ -259,7 +268,7 @@ async function bridgeRun(admin: Admin, client: string, mode: string, connections
       const stat = (h: typeof batch, name: string) => h.values.find((v) => v.metricName === name)?.value ?? 0;
       const batches = stat(batch, 'terrapulse_bridge_batch_size_messages_count');
       return {
-        scenario: `bridge ${client} ${mode}, ${connections} conn`,
+        scenario: `bridge mqtt ${mqttClient}, kafka ${client}, ${mode}, ${connections} conn`,
         messages: MESSAGES,
         seconds,
         messagesPerSecond: MESSAGES / seconds,
@@ -320,12 +329,14 @@ async function main(): Promise<void> {
         print(result);
       }
     }
-    for (const client of clients) {
-      for (const mode of (args.modes ?? '').split(',')) {
-        for (const connections of (args.connections ?? '').split(',').map(Number)) {
-          const result = await bridgeRun(admin, client, mode, connections);
-          results.push(result);
-          print(result);
+    for (const mqttClient of (args['mqtt-clients'] ?? '').split(',')) {
+      for (const client of clients) {
+        for (const mode of (args.modes ?? '').split(',')) {
+          for (const connections of (args.connections ?? '').split(',').map(Number)) {
+            const result = await bridgeRun(admin, mqttClient, client, mode, connections);
+            results.push(result);
+            print(result);
+          }
         }
       }
     }

@@ -11,6 +11,10 @@ const count = (min: number, max: number) => z.coerce.number().int().min(min).max
 export const AckMode = z.enum(['serial', 'pipelined']);
 export type AckMode = z.infer<typeof AckMode>;
 
+/** Which MQTT client receives the uplinks; see adapters/mqtt/lean-bridge-connection.ts. */
+export const MqttClientKind = z.enum(['lean', 'mqttjs']);
+export type MqttClientKind = z.infer<typeof MqttClientKind>;
+
 /** Which Kafka producer writes telemetry.raw; see adapters/kafka-lean/lean-kafka-sink.ts. */
 export const KafkaClient = z.enum(['lean', 'kafkajs']);
 export type KafkaClient = z.infer<typeof KafkaClient>;
@@ -56,6 +60,12 @@ export const BridgeEnv = z
      */
     BRIDGE_ACK_MODE: AckMode.default('pipelined'),
     /**
+     * `lean`: the bridge's own MQTT 5 subscriber (mqtt:// and mqtts://), which decodes packets in
+     * place and writes the PUBACKs a Kafka batch releases in one go, for a fraction of MQTT.js's
+     * CPU per message. `mqttjs`: MQTT.js, also over WebSockets.
+     */
+    BRIDGE_MQTT_CLIENT: MqttClientKind.default('lean'),
+    /**
      * MQTT 5 Receive Maximum the bridge advertises: the broker sends a connection at most this many
      * unacknowledged messages. Bounds the bridge's memory per connection (at most this many payloads
      * parsed and waiting) and how long a PINGRESP waits behind them.
@@ -91,6 +101,14 @@ export const BridgeEnv = z
     TOPIC_RAW: z.string().min(1).max(249).default(TOPICS.raw.name),
   })
   .superRefine((env, ctx) => {
+    if (env.BRIDGE_MQTT_CLIENT === 'lean' && /^wss?:/.test(env.MQTT_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BRIDGE_MQTT_CLIENT'],
+        message:
+          'the lean client speaks mqtt:// and mqtts:// only: set BRIDGE_MQTT_CLIENT=mqttjs for WebSockets',
+      });
+    }
     if (env.TERRAPULSE_ENV === 'production' && env.BRIDGE_INSTANCE_ID === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -122,6 +140,7 @@ export interface BridgeConfig {
     readonly shareGroup: string;
     readonly connections: number;
     readonly ackMode: AckMode;
+    readonly client: MqttClientKind;
     readonly receiveMaximum: number;
     readonly keepaliveS: number;
     readonly sessionExpiryS: number;
@@ -157,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): BridgeConfig {
       shareGroup: e.BRIDGE_SHARE_GROUP,
       connections: e.BRIDGE_CONNECTIONS,
       ackMode: e.BRIDGE_ACK_MODE,
+      client: e.BRIDGE_MQTT_CLIENT,
       receiveMaximum: e.BRIDGE_RECEIVE_MAXIMUM,
       keepaliveS: e.MQTT_KEEPALIVE_S,
       sessionExpiryS: e.MQTT_SESSION_EXPIRY_S,

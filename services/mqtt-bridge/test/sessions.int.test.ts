@@ -126,15 +126,21 @@ describe('bridge sessions and share groups', () => {
     expect(values(records).sort()).toEqual([...payloads].sort());
   });
 
-  it.each(['pipelined', 'serial'])(
-    'should leave a message Kafka has not taken un-acknowledged with the broker, so a restart forwards it (%s)',
-    async (ackMode) => {
+  it.each([
+    ['pipelined', 'lean'],
+    ['serial', 'lean'],
+    ['pipelined', 'mqttjs'],
+    ['serial', 'mqttjs'],
+  ])(
+    'should leave a message Kafka has not taken un-acknowledged with the broker, so a restart forwards it (%s, %s MQTT client)',
+    async (ackMode, mqttClient) => {
       const topic = uniqueName('it-late');
       topics.push(topic);
       const vars = {
         BRIDGE_INSTANCE_ID: uniqueName('it-crash'),
         BRIDGE_SHARE_GROUP: uniqueName('it-group'),
         BRIDGE_ACK_MODE: ackMode,
+        BRIDGE_MQTT_CLIENT: mqttClient,
         TOPIC_RAW: topic,
       };
       const first = await bridge({ ...vars, BRIDGE_CONNECTIONS: '1' });

@@ -26,6 +26,14 @@ export interface BridgeConnectionOptions {
   readonly metrics: Pick<BridgeMetrics, 'pubacks' | 'staleAcks' | 'mqttReconnects'>;
 }
 
+/** What the uplink source needs of one connection, whichever MQTT client speaks for it. */
+export interface UplinkConnection {
+  readonly connected: boolean;
+  start(handler: DeliveryHandler): Promise<void>;
+  pause(): void;
+  stop(endSession: boolean): Promise<void>;
+}
+
 /** CONNACK reason codes no retry fixes: bad credentials, not authorized, banned, bad client id. */
 const FATAL_CONNACK_CODES = new Set([4, 5, 133, 134, 135, 138, 140]);
 
@@ -40,7 +48,7 @@ const noLog = (): void => {};
  * reused, so a late PUBACK from an earlier connection could acknowledge a message Kafka never saw:
  * such acks are dropped (counted as stale) and the redelivered copy is forwarded again.
  */
-export class BridgeConnection {
+export class BridgeConnection implements UplinkConnection {
   private readonly client: MqttClient;
   private readonly writePuback: ((messageId: number) => void) | undefined;
   /** Bumped when the network connection closes; acks from an older generation are stale. */

@@ -1,6 +1,6 @@
 import { bridgeSharedSubscription } from '@terrapulse/contracts';
 import type { Logger } from '@terrapulse/service-kit';
-import type { AckMode } from '../../config.js';
+import type { AckMode, MqttClientKind } from '../../config.js';
 import type { BridgeMetrics } from '../../metrics.js';
 import type {
   DeliveryHandler,
@@ -8,7 +8,12 @@ import type {
   UplinkSource,
   UplinkSourceStatus,
 } from '../../ports/uplink-source.js';
-import { BridgeConnection } from './bridge-connection.js';
+import {
+  BridgeConnection,
+  type BridgeConnectionOptions,
+  type UplinkConnection,
+} from './bridge-connection.js';
+import { LeanBridgeConnection } from './lean-bridge-connection.js';
 
 /**
  * Largest packet the bridge accepts from the broker. Above the contract's payload limit on
@@ -26,6 +31,8 @@ export interface MqttUplinkSourceOptions {
   readonly shareGroup: string;
   readonly connections: number;
   readonly ackMode: AckMode;
+  /** `lean` (the bridge's own MQTT 5 client) or `mqttjs`. @default 'lean' */
+  readonly client?: MqttClientKind;
   readonly receiveMaximum: number;
   readonly keepaliveS: number;
   readonly sessionExpiryS: number;
@@ -41,28 +48,26 @@ export interface MqttUplinkSourceOptions {
  * in-flight capacity one MQTT.js connection has.
  */
 export class MqttUplinkSource implements UplinkSource {
-  private readonly connections: BridgeConnection[];
+  private readonly connections: UplinkConnection[];
 
   constructor(options: MqttUplinkSourceOptions) {
     const subscription = bridgeSharedSubscription(options.shareGroup);
-    this.connections = Array.from(
-      { length: options.connections },
-      (_, index) =>
-        new BridgeConnection({
-          url: options.url,
-          username: options.username,
-          password: options.password,
-          clientId: `${options.instanceId}-${index}`,
-          subscription,
-          ackMode: options.ackMode,
-          receiveMaximum: options.receiveMaximum,
-          keepaliveS: options.keepaliveS,
-          sessionExpiryS: options.sessionExpiryS,
-          maximumPacketSize: MAX_FORWARDED_PACKET_BYTES,
-          reconnectPeriodMs: options.reconnectPeriodMs ?? 1_000,
-          logger: options.logger.child({ component: 'mqtt' }),
-          metrics: options.metrics,
-        }),
+    this.connections = Array.from({ length: options.connections }, (_, index) =>
+      connection(options.client ?? 'lean', {
+        url: options.url,
+        username: options.username,
+        password: options.password,
+        clientId: `${options.instanceId}-${index}`,
+        subscription,
+        ackMode: options.ackMode,
+        receiveMaximum: options.receiveMaximum,
+        keepaliveS: options.keepaliveS,
+        sessionExpiryS: options.sessionExpiryS,
+        maximumPacketSize: MAX_FORWARDED_PACKET_BYTES,
+        reconnectPeriodMs: options.reconnectPeriodMs ?? 1_000,
+        logger: options.logger.child({ component: 'mqtt' }),
+        metrics: options.metrics,
+      }),
     );
   }
 
@@ -89,4 +94,8 @@ export class MqttUplinkSource implements UplinkSource {
       total: this.connections.length,
     };
   }
+}
+
+function connection(client: MqttClientKind, options: BridgeConnectionOptions): UplinkConnection {
+  return client === 'lean' ? new LeanBridgeConnection(options) : new BridgeConnection(options);
 }
