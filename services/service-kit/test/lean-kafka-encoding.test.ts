@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../src/kafka-lean/crc32c.js';
+import { crc32c, crc32cIsNative, crc32cPortable } from '../src/kafka-lean/crc32c.js';
 import { murmur2, partitionForKey } from '../src/kafka-lean/murmur2.js';
 import { type BatchRecord, encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
 
@@ -60,12 +60,24 @@ describe('lean Kafka encoding', () => {
     },
   );
 
-  it('should compute CRC-32C: the standard check value and the same as kafkajs on odd lengths', () => {
-    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
-    const data = Buffer.from(Array.from({ length: 1_037 }, (_, i) => (i * 31 + 7) & 0xff));
-    for (const end of [0, 1, 7, 8, 9, 1_037])
-      expect(crc32c(data, 0, end)).toBe(kafkajsCrc32c(data.subarray(0, end)));
-    expect(crc32c(data, 5, 900)).toBe(kafkajsCrc32c(data.subarray(5, 900)));
+  it.each([
+    ['native where available', crc32c],
+    ['portable', crc32cPortable],
+  ])(
+    'should compute CRC-32C (%s): the standard check value and the same as kafkajs on odd lengths',
+    (_, crc) => {
+      expect(crc(Buffer.from('123456789'))).toBe(0xe3069283);
+      const data = Buffer.from(Array.from({ length: 1_037 }, (_, i) => (i * 31 + 7) & 0xff));
+      for (const end of [0, 1, 7, 8, 9, 1_037])
+        expect(crc(data, 0, end)).toBe(kafkajsCrc32c(data.subarray(0, end)));
+      expect(crc(data, 5, 900)).toBe(kafkajsCrc32c(data.subarray(5, 900)));
+      // Checksums with the top bit set come back unsigned from both.
+      expect(crc(Buffer.from([0xff]))).toBe(kafkajsCrc32c(Buffer.from([0xff])));
+    },
+  );
+
+  it('should use the hardware-accelerated CRC-32C on linux x64, the platform CI and the bench run on', () => {
+    if (process.platform === 'linux' && process.arch === 'x64') expect(crc32cIsNative).toBe(true);
   });
 
   it('should hash keys as Java Kafka clients and kafkajs do, so every producer agrees on a key partition', () => {
