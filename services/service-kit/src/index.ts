@@ -14,6 +14,8 @@ export {
 } from './group-consumer.js';
 export { createKafka } from './kafka-client.js';
 export {
+  type EncodedHeaders,
+  encodeHeaders,
   KafkaGroupError,
   type LeanBatch,
   LeanConsumer,

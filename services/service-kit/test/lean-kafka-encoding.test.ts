@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { crc32c, crc32cIsNative, crc32cPortable } from '../src/kafka-lean/crc32c.js';
 import { murmur2, partitionForKey } from '../src/kafka-lean/murmur2.js';
-import { type BatchRecord, encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
+import { type BatchRecord, encodeHeaders, encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
 
 // kafkajs's own encoders are the reference: the lean client must put the same bytes on the wire.
 const require = createRequire(import.meta.url);
@@ -59,6 +59,28 @@ describe('lean Kafka encoding', () => {
       expect(lean.equals(await kafkajsBatch(input, timestamp))).toBe(true);
     },
   );
+
+  it("should write pre-encoded header entries as if they were the first of the record's headers", async () => {
+    const input = records(40);
+    const timestamp = 1_750_000_000_123;
+    const producer = { producerId: 123_456_789n, producerEpoch: 7, baseSequence: 0 };
+    // The shared entries (multi-byte UTF-8 included) encoded once, the receive time per record.
+    const split = input.map((record) => {
+      const { 'tp-received-at': receivedAt, ...shared } = record.headers;
+      return {
+        ...record,
+        headers: { 'tp-received-at': receivedAt as string },
+        encodedHeaders: encodeHeaders(shared),
+      };
+    });
+    const reordered = input.map((record) => {
+      const { 'tp-received-at': receivedAt, ...shared } = record.headers;
+      return { ...record, headers: { ...shared, 'tp-received-at': receivedAt as string } };
+    });
+    const lean = encodeRecordBatch(split, producer, timestamp);
+    expect(lean.equals(encodeRecordBatch(reordered, producer, timestamp))).toBe(true);
+    expect(encodeHeaders({}).count).toBe(0);
+  });
 
   it.each([
     ['native where available', crc32c],

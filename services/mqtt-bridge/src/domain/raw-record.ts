@@ -6,7 +6,8 @@ import {
   type RawMessageHeaders,
   uplinkContentType,
 } from '@terrapulse/contracts';
-import type { RawRecord } from '../ports/raw-record-sink.js';
+import { type EncodedHeaders, encodeHeaders } from '@terrapulse/service-kit';
+import type { RawRecord, SplitHeaders } from '../ports/raw-record-sink.js';
 
 export interface UplinkMeta {
   readonly topic: string;
@@ -43,13 +44,46 @@ export function rawRecordHeaders(
   return encodeRawHeaders(headers);
 }
 
-/** What a topic's records share: the key, and the contract's header text per (qos, retain). */
+/** Every header but the receive time, as text and as Kafka record bytes. */
+interface SharedHeaders {
+  readonly text: Readonly<Record<string, string>>;
+  readonly encoded: EncodedHeaders;
+}
+
+/** What a topic's records share: the key, and the contract's headers per (qos, retain). */
 interface CachedTopic {
   readonly key: string;
-  readonly variants: Array<Readonly<Record<string, string>> | undefined>;
+  readonly variants: Array<SharedHeaders | undefined>;
 }
 
 const H = RAW_HEADERS;
+
+function sharedHeaders(all: Readonly<Record<string, string>>): SharedHeaders {
+  const { [H.receivedAt]: _receivedAt, ...text } = all;
+  return { text, encoded: encodeHeaders(text) };
+}
+
+/**
+ * One message's record. A producer that copies pre-encoded bytes takes `split` (the shared
+ * headers encoded once per topic, and the receive time); `headers`, every header as text, is
+ * built only when something asks for it (kafkajs, logs, tests).
+ */
+class EncodedRawRecord implements RawRecord {
+  constructor(
+    readonly key: string,
+    readonly value: Buffer,
+    private readonly shared: SharedHeaders,
+    private readonly receivedAt: string,
+  ) {}
+
+  get headers(): Readonly<Record<string, string>> {
+    return { ...this.shared.text, [H.receivedAt]: this.receivedAt };
+  }
+
+  get split(): SplitHeaders {
+    return { shared: this.shared.encoded, own: { [H.receivedAt]: this.receivedAt } };
+  }
+}
 
 /**
  * Builds raw records. Encoding headers through the contract's zod codecs costs about 25 µs, a
@@ -74,22 +108,12 @@ export class RawRecordEncoder {
       this.cache.set(meta.topic, topic);
     }
     const variant = meta.qos * 2 + (meta.retain ? 1 : 0);
-    let h = topic.variants[variant];
-    if (h === undefined) {
-      h = rawRecordHeaders(meta, this.bridgeId, receivedAt);
-      topic.variants[variant] = h;
+    let shared = topic.variants[variant];
+    if (shared === undefined) {
+      shared = sharedHeaders(rawRecordHeaders(meta, this.bridgeId, receivedAt));
+      topic.variants[variant] = shared;
     }
-    // A literal rather than a spread: every record's headers then share one object shape, which
-    // is what keeps building and encoding them cheap.
-    const headers: Record<string, string> = {
-      [H.mqttTopic]: h[H.mqttTopic] as string,
-      [H.receivedAt]: String(receivedAt),
-      [H.mqttQos]: h[H.mqttQos] as string,
-      [H.mqttRetain]: h[H.mqttRetain] as string,
-      [H.bridgeId]: h[H.bridgeId] as string,
-      [H.contentType]: h[H.contentType] as string,
-    };
-    return { key: topic.key, value: payload, headers };
+    return new EncodedRawRecord(topic.key, payload, shared, String(receivedAt));
   }
 
   private evictOldest(): void {

@@ -1,8 +1,19 @@
+import type { EncodedHeaders } from '@terrapulse/service-kit';
+
+/** A record's headers split into the entries many records share, pre-encoded, and its own. */
+export interface SplitHeaders {
+  readonly shared: EncodedHeaders;
+  readonly own: Readonly<Record<string, string>>;
+}
+
 /** A record of telemetry.raw as the sink writes it: key, the payload bytes, text headers. */
 export interface RawRecord {
   readonly key: string;
   readonly value: Buffer;
+  /** Every header, as text. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The same headers, split for a producer that copies pre-encoded bytes; absent: use `headers`. */
+  readonly split?: SplitHeaders;
 }
 
 export interface RawRecordSinkStatus {

@@ -18,4 +18,5 @@ export {
   type LeanTopicMessages,
 } from './lean-producer.js';
 export { LeanProduceError, type LeanProduceErrorCode } from './produce-error.js';
+export { type EncodedHeaders, encodeHeaders } from './record-batch.js';
 export { type LeanRecord, UnsupportedBatchError } from './record-batch-reader.js';

@@ -17,7 +17,7 @@ import {
   encodeInitProducerIdRequest,
   encodeProduceRequest,
 } from './protocol.js';
-import { type BatchRecord, encodeRecordBatch } from './record-batch.js';
+import { type BatchRecord, type EncodedHeaders, encodeRecordBatch } from './record-batch.js';
 import { SendQueue } from './send-queue.js';
 
 export interface LeanMessage {
@@ -26,6 +26,8 @@ export interface LeanMessage {
   readonly partition?: number;
   readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Header entries shared by many messages, encoded once (`encodeHeaders`), written before `headers`. */
+  readonly encodedHeaders?: EncodedHeaders;
 }
 
 export interface LeanTopicMessages {
@@ -145,6 +147,7 @@ export class LeanProducer {
       for (const message of messages) {
         bytes += message.value.length + message.key.length + 24;
         for (const name in message.headers) bytes += name.length + (message.headers[name]?.length ?? 0) + 2;
+        if (message.encodedHeaders !== undefined) bytes += message.encodedHeaders.bytes.length;
       }
     }
     return this.queue.push(batches, bytes);
@@ -228,7 +231,12 @@ export class LeanProducer {
         }
         const group = byPartition[partition] ?? [];
         byPartition[partition] = group;
-        group.push({ key: key.bytes, value: message.value, headers: message.headers ?? {} });
+        group.push({
+          key: key.bytes,
+          value: message.value,
+          headers: message.headers ?? {},
+          encodedHeaders: message.encodedHeaders,
+        });
       }
     }
     const now = Date.now();

@@ -1,10 +1,19 @@
 import { crc32c } from './crc32c.js';
 
+/** Header entries already in record-batch bytes: encoded once, copied into many records. */
+export interface EncodedHeaders {
+  readonly count: number;
+  /** Each entry: varint name length, name, varint value length, value (UTF-8). */
+  readonly bytes: Buffer;
+}
+
 /** What goes into a record: the key already as bytes (the partitioner hashed them). */
 export interface BatchRecord {
   readonly key: Buffer;
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, string>>;
+  /** Written before `headers`: the entries a producer's records share, encoded once. */
+  readonly encodedHeaders?: EncodedHeaders | undefined;
 }
 
 export interface BatchProducer {
@@ -54,6 +63,28 @@ function writeText(buffer: Buffer, at: number, text: string, length: number): nu
   return at + length;
 }
 
+/** Encodes header entries once, for `BatchRecord.encodedHeaders` of many records. */
+export function encodeHeaders(headers: Readonly<Record<string, string>>): EncodedHeaders {
+  let size = 0;
+  let count = 0;
+  for (const name in headers) {
+    const nameLength = utf8Length(name);
+    const valueLength = utf8Length(headers[name] as string);
+    size += sizeOfVarint(nameLength) + nameLength + sizeOfVarint(valueLength) + valueLength;
+    count += 1;
+  }
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const name in headers) {
+    const value = headers[name] as string;
+    const nameLength = utf8Length(name);
+    const valueLength = utf8Length(value);
+    at = writeText(bytes, writeVarint(bytes, at, nameLength), name, nameLength);
+    at = writeText(bytes, writeVarint(bytes, at, valueLength), value, valueLength);
+  }
+  return { count, bytes };
+}
+
 /**
  * Encodes one Kafka RecordBatch (magic 2, uncompressed, CreateTime, idempotent, not transactional)
  * into a single buffer sized up front: two passes over the records, no intermediate buffers, no
@@ -77,7 +108,9 @@ export function encodeRecordBatch(
     let body = 1 + 1 + sizeOfVarint(i); // attributes, timestampDelta 0, offsetDelta
     body += sizeOfVarint(record.key.length) + record.key.length;
     body += sizeOfVarint(record.value.length) + record.value.length;
-    let count = 0;
+    const encoded = record.encodedHeaders;
+    let count = encoded === undefined ? 0 : encoded.count;
+    if (encoded !== undefined) body += encoded.bytes.length;
     for (const name in record.headers) {
       const nameLength = utf8Length(name);
       const valueLength = utf8Length(record.headers[name] as string);
@@ -120,6 +153,8 @@ export function encodeRecordBatch(
     at = writeVarint(buffer, at, record.value.length);
     at += record.value.copy(buffer, at);
     at = writeVarint(buffer, at, count);
+    const encoded = record.encodedHeaders;
+    if (encoded !== undefined) at += encoded.bytes.copy(buffer, at);
     for (const name in record.headers) {
       const nameLength = lengths[cursor++] as number;
       const valueLength = lengths[cursor++] as number;

@@ -1,4 +1,4 @@
-import { LeanProduceError, LeanProducer, type Logger } from '@terrapulse/service-kit';
+import { type LeanMessage, LeanProduceError, LeanProducer, type Logger } from '@terrapulse/service-kit';
 import { RawSinkError } from '../../errors.js';
 import type { RawRecord, RawRecordSink, RawRecordSinkStatus } from '../../ports/raw-record-sink.js';
 
@@ -22,6 +22,12 @@ export interface LeanKafkaSinkOptions {
  */
 export class LeanKafkaSink implements RawRecordSink {
   private readonly producer: LeanProducer;
+  /**
+   * The producer knows a resend by the identity of its messages array: the same records array
+   * must map to the same messages array, or a resend after an unknown outcome would go out with
+   * new sequence numbers and could be written twice.
+   */
+  private readonly messages = new WeakMap<readonly RawRecord[], readonly LeanMessage[]>();
 
   constructor(private readonly options: LeanKafkaSinkOptions) {
     this.producer = new LeanProducer({
@@ -46,13 +52,29 @@ export class LeanKafkaSink implements RawRecordSink {
     return this.producer.close();
   }
 
+  private messagesOf(records: readonly RawRecord[]): readonly LeanMessage[] {
+    let messages = this.messages.get(records);
+    if (messages === undefined) {
+      messages = records.map(leanMessage);
+      this.messages.set(records, messages);
+    }
+    return messages;
+  }
+
   async send(records: readonly RawRecord[]): Promise<void> {
     try {
-      await this.producer.send([{ topic: this.options.topic, messages: records }]);
+      await this.producer.send([{ topic: this.options.topic, messages: this.messagesOf(records) }]);
     } catch (error) {
       if (error instanceof LeanProduceError)
         throw new RawSinkError(error.code, error.message, { cause: error });
       throw new RawSinkError('UNAVAILABLE', String(error), { cause: error });
     }
   }
+}
+
+/** The shared headers go as the bytes encoded once per topic; only the receive time is encoded here. */
+function leanMessage(record: RawRecord): LeanMessage {
+  const split = record.split;
+  if (split === undefined) return record;
+  return { key: record.key, value: record.value, headers: split.own, encodedHeaders: split.shared };
 }

@@ -52,12 +52,11 @@ export class KafkaRawRecordSink implements RawRecordSink {
         topic: this.options.topic,
         acks: -1,
         compression: CompressionTypes.None,
-        // kafkajs only reads the records; the cast drops the readonly modifiers it does not declare.
-        messages: records as RawRecord[] as Array<{
-          key: string;
-          value: Buffer;
-          headers: Record<string, string>;
-        }>,
+        messages: records.map((record) => ({
+          key: record.key,
+          value: record.value,
+          headers: { ...record.headers },
+        })),
       });
     } catch (error) {
       throw classifyKafkaError(error);
