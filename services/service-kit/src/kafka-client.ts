@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { stopKafkajsIdleTimers } from './kafkajs-idle-timers.js';
 import type { Logger } from './logger.js';
 
 const LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -14,6 +15,7 @@ export function createKafka(options: {
   clientId: string;
   logger: Logger;
 }): Kafka {
+  stopKafkajsIdleTimers();
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,

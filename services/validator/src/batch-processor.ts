@@ -1,6 +1,6 @@
 import type { RejectionReason } from '@terrapulse/contracts';
 import type { Logger } from '@terrapulse/service-kit';
-import { encodeReading, type UplinkValidator } from './domain/index.js';
+import { encodeReading, type RawUplink, type UplinkValidator } from './domain/index.js';
 import type { ValidatorMetrics } from './metrics.js';
 import type { OutputMessage, OutputSink, RawBatch } from './ports/index.js';
 
@@ -73,7 +73,9 @@ export function createBatchProcessor(options: BatchProcessorOptions): (batch: Ra
 
   return async (batch) => {
     const pending = new PendingOutput();
-    let completed: string | undefined;
+    // The last message whose outputs are pending or sent; its offset string is read only to commit,
+    // as some sources build it on first read.
+    let completed: RawUplink | undefined;
     let committed: string | undefined;
     let cpuStarted = performance.now();
     let cpuMs = 0;
@@ -84,9 +86,10 @@ export function createBatchProcessor(options: BatchProcessorOptions): (batch: Ra
       cpuStarted = performance.now();
       if (!ok) return false;
       pending.recordSent(metrics);
-      if (completed !== undefined && completed !== committed) {
-        await batch.commit(completed);
-        committed = completed;
+      const offset = completed?.offset;
+      if (offset !== undefined && offset !== committed) {
+        await batch.commit(offset);
+        committed = offset;
       }
       await batch.heartbeat().catch(() => {});
       return batch.isActive();
@@ -112,7 +115,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): (batch: Ra
           pending.add('rejections', output);
         }
         pending.messages += 1;
-        completed = message.offset;
+        completed = message;
       }
       if (completed !== undefined) await flush();
     } finally {

@@ -55,6 +55,22 @@ describe('reading encoder', () => {
     expectSameBytes({ ...reading, site: 'é"\\\n\u0001\ud800', tenant: 'm³' });
   });
 
+  it('writes the bytes of JSON.stringify for dimensions seen before, several dimensions and odd values', () => {
+    const dimsList = [
+      { vehicleClass: 'car' },
+      { vehicleClass: 'truck' },
+      { vehicleClass: 'car' },
+      { lane: 'car' },
+      { vehicleClass: 'é"\\' },
+      { vehicleClass: 'car', lane: '2' },
+      { lane: '2', vehicleClass: 'car' },
+      { vehicleClass: 3 },
+      { vehicleClass: undefined },
+      { vehicleClass: 'car' },
+    ];
+    for (const dims of dimsList) expectSameBytes({ ...reading, dims });
+  });
+
   it('leaves readings of another shape to JSON.stringify', () => {
     expectSameBytes({ ...reading, extra: 1 });
     expectSameBytes({ ...reading, sourceSeq: undefined });

@@ -1,4 +1,5 @@
 import type { NormalizedReading } from '@terrapulse/contracts';
+import { writeNumber } from './number-bytes.js';
 
 /** The keys of a reading as `normalizeReading` builds it, in its order; `sourceSeq` is optional. */
 const KEYS = [
@@ -29,7 +30,7 @@ const STRING_KEYS = 7;
 export function encodeReading(reading: NormalizedReading): Buffer {
   if (!hasPlainShape(reading)) return Buffer.from(JSON.stringify(reading));
   const prefix = prefixOf(reading);
-  const dims = isEmpty(reading.dims) ? undefined : Buffer.from(JSON.stringify(reading.dims));
+  const dims = dimsBytes(reading.dims);
   // Each number takes at most 25 characters (String of a double); the rest is the fixed text.
   const start = reserve(prefix.length + (dims?.length ?? 2) + 4 * 25 + MAX_FIXED_BYTES);
   put(prefix);
@@ -68,10 +69,34 @@ function hasPlainShape(reading: object): boolean {
   );
 }
 
-function isEmpty(value: object): boolean {
-  for (const _ in value) return false;
-  return true;
+/**
+ * The JSON of a reading's dimensions; undefined when there is none. A single dimension (a vehicle
+ * class) has few values, so its bytes are kept by name and value: the text of `{name: value}` is
+ * the same whatever object holds them.
+ */
+function dimsBytes(dims: Readonly<Record<string, unknown>>): Buffer | undefined {
+  let name: string | undefined;
+  for (const key in dims) {
+    if (name !== undefined) return Buffer.from(JSON.stringify(dims));
+    name = key;
+  }
+  if (name === undefined) return undefined;
+  const value = dims[name];
+  if (typeof value !== 'string') return Buffer.from(JSON.stringify(dims));
+  let byValue = singleDims.get(name);
+  if (byValue === undefined) {
+    byValue = new Map();
+    singleDims.set(name, byValue);
+  }
+  let bytes = byValue.get(value);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(dims));
+    if (byValue.size < MAX_DIMS_VALUES) byValue.set(value, bytes);
+  }
+  return bytes;
 }
+const singleDims = new Map<string, Map<string, Buffer>>();
+const MAX_DIMS_VALUES = 1_000;
 
 const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 const TS = ascii(',"ts":');
@@ -146,52 +171,17 @@ function reserve(bytes: number): number {
   return at;
 }
 
+/** A byte loop for the short fixed texts: a `set` call costs more than copying a few bytes. */
 function put(bytes: Uint8Array): void {
-  slab.set(bytes, at);
-  at += bytes.length;
-}
-
-/** A finite number as JSON.stringify writes it: digits for a safe integer, else its String. */
-function putNumber(n: number): void {
-  at = Number.isSafeInteger(n) ? writeInteger(slab, at, n) : writeAscii(slab, at, String(n));
-}
-
-function writeAscii(buffer: Buffer, offset: number, text: string): number {
-  for (let i = 0; i < text.length; i += 1) buffer[offset + i] = text.charCodeAt(i);
-  return offset + text.length;
-}
-
-/** Below 2 ** 53 an integer splits exactly into int32 parts of 8 decimal digits. */
-function writeInteger(buffer: Buffer, offset: number, n: number): number {
-  let end = offset;
-  let rest = n;
-  if (rest < 0) {
-    buffer[end++] = 0x2d; // '-'
-    rest = -rest;
-  }
-  if (rest < 1e8) return writeDigits(buffer, end, rest | 0, 0);
-  const low = rest % 1e8;
-  const high = (rest - low) / 1e8;
-  if (high < 1e8) {
-    end = writeDigits(buffer, end, high | 0, 0);
+  const length = bytes.length;
+  if (length > 16) {
+    slab.set(bytes, at);
   } else {
-    const middle = high % 1e8;
-    end = writeDigits(buffer, end, ((high - middle) / 1e8) | 0, 0);
-    end = writeDigits(buffer, end, middle | 0, 8);
+    for (let i = 0; i < length; i += 1) slab[at + i] = bytes[i] as number;
   }
-  return writeDigits(buffer, end, low | 0, 8);
+  at += length;
 }
 
-/** The decimal digits of an int32 `value` >= 0, zero-padded to `width`. */
-function writeDigits(buffer: Buffer, offset: number, value: number, width: number): number {
-  let count = 1;
-  for (let scan = value; scan >= 10; scan = (scan / 10) | 0) count += 1;
-  if (count < width) count = width;
-  let n = value;
-  for (let i = offset + count - 1; i >= offset; i -= 1) {
-    const quotient = (n / 10) | 0;
-    buffer[i] = 0x30 + n - quotient * 10;
-    n = quotient;
-  }
-  return offset + count;
+function putNumber(n: number): void {
+  at = writeNumber(slab, at, n);
 }

@@ -31,13 +31,13 @@ export type UplinkMeta =
     };
 
 /** Every header but the receive time is the same for all messages of a device and format. */
-const STABLE_HEADERS = [
-  RAW_HEADERS.mqttTopic,
-  RAW_HEADERS.mqttQos,
-  RAW_HEADERS.mqttRetain,
-  RAW_HEADERS.bridgeId,
-  RAW_HEADERS.contentType,
-] as const;
+const MQTT_TOPIC = RAW_HEADERS.mqttTopic;
+const MQTT_QOS = RAW_HEADERS.mqttQos;
+const MQTT_RETAIN = RAW_HEADERS.mqttRetain;
+const BRIDGE_ID = RAW_HEADERS.bridgeId;
+const CONTENT_TYPE = RAW_HEADERS.contentType;
+const RECEIVED_AT = RAW_HEADERS.receivedAt;
+const STABLE_HEADERS = [MQTT_TOPIC, MQTT_QOS, MQTT_RETAIN, BRIDGE_ID, CONTENT_TYPE] as const;
 const receivedAtSchema = RawMessageHeaders.shape[RAW_HEADERS.receivedAt];
 
 /**
@@ -74,23 +74,41 @@ export class UplinkMetaReader {
   constructor(private readonly maxEntries = 20_000) {}
 
   read(uplink: RawUplink): UplinkMeta {
-    const key = this.collectStableValues(uplink);
+    // A getter on some clients' records (decoded on first use): read once.
+    const { headers } = uplink;
+    const key = this.collectStableValues(headers);
     const known = key === undefined ? undefined : this.find(key);
     if (known === undefined) return this.readFully(uplink, key);
-    const receivedAt = this.receivedAt(uplink);
+    const receivedAt = this.receivedAt(headers);
     if (receivedAt === undefined) return this.readFully(uplink, undefined); // known: not remembered twice
     return { ok: true, mqttTopic: known.mqttTopic, topic: known.topic, receivedAt };
   }
 
-  /** Fills `values` and returns the memo key; undefined when a header has an unusual shape. */
-  private collectStableValues(uplink: RawUplink): string | undefined {
-    const headers = uplink.headers;
-    for (let i = 0; i < STABLE_HEADERS.length; i += 1) {
-      const value = headers === undefined ? undefined : lastHeaderValue(headers[STABLE_HEADERS[i] as string]);
-      if (value === null) return undefined;
-      this.values[i] = value;
+  /**
+   * Fills `values` and returns the memo key; undefined when a header has an unusual shape. One
+   * lookup per header name, each by its own constant name: a loop over the names would make one
+   * lookup site see every name, which V8 then serves by its slowest path.
+   */
+  private collectStableValues(headers: RawUplink['headers']): string | undefined {
+    const { values } = this;
+    if (headers === undefined) {
+      values.fill(undefined);
+      return topicKey(undefined);
     }
-    return topicKey(this.values[0]);
+    const topic = lastHeaderValue(headers[MQTT_TOPIC]);
+    const qos = lastHeaderValue(headers[MQTT_QOS]);
+    const retain = lastHeaderValue(headers[MQTT_RETAIN]);
+    const bridgeId = lastHeaderValue(headers[BRIDGE_ID]);
+    const contentType = lastHeaderValue(headers[CONTENT_TYPE]);
+    if (topic === null || qos === null || retain === null || bridgeId === null || contentType === null) {
+      return undefined;
+    }
+    values[0] = topic;
+    values[1] = qos;
+    values[2] = retain;
+    values[3] = bridgeId;
+    values[4] = contentType;
+    return topicKey(topic);
   }
 
   private find(key: string): MemoEntry | undefined {
@@ -108,8 +126,8 @@ export class UplinkMetaReader {
   }
 
   /** The common epoch-ms digits read in place, else the contract's codec on the header text. */
-  private receivedAt(uplink: RawUplink): number | undefined {
-    const value = lastHeaderValue(uplink.headers?.[RAW_HEADERS.receivedAt]);
+  private receivedAt(headers: RawUplink['headers']): number | undefined {
+    const value = lastHeaderValue(headers?.[RECEIVED_AT]);
     if (value === null) return undefined;
     const digits = plainDigits(value);
     if (digits !== undefined) return digits;

@@ -6,6 +6,7 @@ import { type DecodedItem, type DecodedUplink, failure } from './decoded-uplink.
 import type { DeviceLookup } from './device-table.js';
 import { normalizeReading, type ReadingContext } from './normalize-reading.js';
 import type { RawUplink } from './raw-uplink.js';
+import { scanNativeEnvelope } from './scan-native-envelope.js';
 import { nestsTooDeep, parseUplinkJson } from './uplink-json.js';
 import { UplinkMetaReader } from './uplink-meta-reader.js';
 import type { ValidationPolicy } from './validation-policy.js';
@@ -64,11 +65,9 @@ export function createUplinkValidator(options: UplinkValidatorOptions): UplinkVa
     };
 
     if (!topic.ok) return refuse(message, { reason: topic.code, detail: topic.reason });
-    const json = parseUplinkJson(raw);
-    if (!json.ok) return refuse(message, { reason: json.code, detail: json.reason });
     const decoded =
-      (topic.format === 'json' ? decodeWellFormedEnvelope(json.value, topic.deviceId) : undefined) ??
-      decode(json.value, raw, topic.format, topic.deviceId, receivedAt);
+      (topic.format === 'json' ? scanNativeEnvelope(raw, topic.deviceId) : undefined) ??
+      parseAndDecode(raw, topic.format, topic.deviceId, receivedAt);
     if (!decoded.ok) return refuse(message, decoded);
     if (decoded.deviceId !== topic.deviceId) {
       const detail = `payload names device ${decoded.deviceId}, topic is of ${topic.deviceId}`;
@@ -155,6 +154,21 @@ function checkReadings(
     }
   }
   return { key: keyOf(message), readings, rejections };
+}
+
+/** The JSON parse, then the decoders; a message that is not JSON is refused for it. */
+function parseAndDecode(
+  raw: Uint8Array,
+  format: 'json' | 'senml',
+  topicDeviceId: string,
+  receivedAt: number,
+): DecodedUplink {
+  const json = parseUplinkJson(raw);
+  if (!json.ok) return failure(json.code, json.reason);
+  return (
+    (format === 'json' ? decodeWellFormedEnvelope(json.value, topicDeviceId) : undefined) ??
+    decode(json.value, raw, format, topicDeviceId, receivedAt)
+  );
 }
 
 /** The general decoders, behind the contract's JSON depth bound (which they assume). */

@@ -15,8 +15,8 @@ import type { DecodedItem, DecodedUplink } from './decoded-uplink.js';
 const METRICS: ReadonlySet<unknown> = new Set(MetricId.options);
 const VEHICLE_CLASSES: ReadonlySet<unknown> = new Set(VehicleClass.options);
 const UNIT = EnvelopeReading.shape.unit.unwrap();
-const UNIT_MIN = UNIT.minLength ?? 0;
-const UNIT_MAX = UNIT.maxLength ?? Number.POSITIVE_INFINITY;
+export const UNIT_MIN = UNIT.minLength ?? 0;
+export const UNIT_MAX = UNIT.maxLength ?? Number.POSITIVE_INFINITY;
 const EPOCH_MIN = EpochMs.minValue ?? 0;
 const EPOCH_MAX = EpochMs.maxValue ?? Number.MAX_SAFE_INTEGER;
 
@@ -28,7 +28,10 @@ export const WELL_FORMED_KEYS = Object.freeze({
 });
 
 /** `readings.0` ... `readings.99`, built once: every decoded reading carries its path. */
-const READING_PATHS = Array.from({ length: MAX_READINGS_PER_MESSAGE }, (_, i) => `readings.${i}`);
+export const READING_PATHS: readonly string[] = Array.from(
+  { length: MAX_READINGS_PER_MESSAGE },
+  (_, i) => `readings.${i}`,
+);
 
 /**
  * Decodes the common native envelope without the schema: every field present has the plain form
@@ -89,7 +92,7 @@ function isWellFormedDims(value: JsonValue): boolean {
   return value.vehicleClass === undefined || VEHICLE_CLASSES.has(value.vehicleClass);
 }
 
-function isEpochMs(value: JsonValue): boolean {
+export function isEpochMs(value: JsonValue): boolean {
   return Number.isSafeInteger(value) && (value as number) >= EPOCH_MIN && (value as number) <= EPOCH_MAX;
 }
 
