@@ -1,5 +1,11 @@
 import type { Aggregate, NormalizedReading } from '@terrapulse/contracts';
-import { WINDOW_KINDS, type WindowKind, WindowStore, type WindowStoreOptions } from './domain/index.js';
+import {
+  ApplyOutcome,
+  WINDOW_KINDS,
+  type WindowKind,
+  WindowStore,
+  type WindowStoreOptions,
+} from './domain/index.js';
 import type { ReadingOutcome } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import type { PartitionCheckpoint } from './ports/checkpoint-store.js';
@@ -36,6 +42,8 @@ export class PartitionState {
   moved = false;
   /** Final aggregates of windows closed since the last flush. */
   readonly closed: Aggregate[] = [];
+  /** What the reading being applied did; one per partition, reused reading after reading. */
+  readonly #outcome = new ApplyOutcome();
 
   private constructor(partition: number, store: WindowStore, nextOffset: number | undefined) {
     this.partition = partition;
@@ -61,20 +69,22 @@ export class PartitionState {
     return this.nextOffset === undefined ? 0 : Math.max(0, this.endOffset - this.nextOffset);
   }
 
-  /** Applies a valid reading and tallies what it did. */
+  /** Applies a valid reading and tallies what it did; its finals join `closed`. */
   apply(reading: NormalizedReading, tally: BatchTally): void {
-    const result = this.store.apply(reading);
-    if (result.rejected !== undefined) {
+    const outcome = this.#outcome;
+    outcome.reset(this.closed);
+    this.store.applyInto(reading, outcome);
+    if (outcome.rejected) {
       tally.outcomes.invalid++;
       return;
     }
-    for (const kind of result.duplicates) tally.duplicates[kind]++;
-    for (const kind of result.tooLate) tally.tooLate[kind]++;
+    const { duplicates, tooLate } = outcome;
+    for (let i = 0; i < duplicates.length; i++) tally.duplicates[duplicates[i] as WindowKind]++;
+    for (let i = 0; i < tooLate.length; i++) tally.tooLate[tooLate[i] as WindowKind]++;
     const kinds = this.store.windowKinds.length;
-    if (result.duplicates.length + result.tooLate.length < kinds) tally.outcomes.applied++;
-    else if (result.duplicates.length > 0) tally.outcomes.duplicate++;
+    if (duplicates.length + tooLate.length < kinds) tally.outcomes.applied++;
+    else if (duplicates.length > 0) tally.outcomes.duplicate++;
     else tally.outcomes.too_late++;
-    for (const aggregate of result.closed) this.closed.push(aggregate);
   }
 
   /** Closes the windows of devices silent for `idleMs` of processing time. */

@@ -1,5 +1,5 @@
 import { NormalizedReading } from '@terrapulse/contracts';
-import { ReadingParts, seriesText as seriesTextOf } from './reading-layout.js';
+import { deviceText, ReadingParts, seriesText as seriesTextOf } from './reading-layout.js';
 
 export type DecodedReading = { ok: true; reading: NormalizedReading } | { ok: false; reason: string };
 
@@ -31,9 +31,9 @@ export class ReadingDecoder {
   #validated = new Set<string>();
   /**
    * Series validated from a record of the validator's layout, by the JSON text of their device id
-   * and of their dimensions (both short to hash), then one per metric of the device.
+   * (short to hash); a device's few series are then told apart by their text.
    */
-  #known = new Map<string, Map<string, KnownSeries[]>>();
+  #known = new Map<string, KnownSeries[]>();
   #knownCount = 0;
   readonly #parts = new ReadingParts();
 
@@ -41,16 +41,15 @@ export class ReadingDecoder {
     if (value === null) return { ok: false, reason: 'record has no value' };
     const text = value.toString('utf8');
     const parts = this.#parts;
-    const split = parts.split(text);
-    if (split) {
-      const known = this.#known.get(parts.device)?.get(parts.dims);
-      if (known !== undefined) {
-        for (const series of known) {
-          if (parts.hasText(series.seriesText, series.dimsText))
-            return { ok: true, reading: readingOf(series, parts) };
-        }
+    const device = deviceText(text);
+    const known = device === undefined ? undefined : this.#known.get(device);
+    if (known !== undefined) {
+      for (const series of known) {
+        if (parts.splitAs(text, series.seriesText, series.dimsText))
+          return { ok: true, reading: readingOf(series, parts) };
       }
     }
+    const split = parts.split(text);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -89,19 +88,25 @@ export class ReadingDecoder {
       this.#known = new Map();
       this.#knownCount = 0;
     }
-    let byDims = this.#known.get(parts.device);
-    if (byDims === undefined) {
-      byDims = new Map();
-      this.#known.set(parts.device, byDims);
-    }
-    let known = byDims.get(dimsText);
+    let known = this.#known.get(parts.device);
     if (known === undefined) {
       known = [];
-      byDims.set(dimsText, known);
+      this.#known.set(parts.device, known);
     }
     const { deviceId, tenant, site, domain, metric, kind, unit } = reading;
     const dims = Object.freeze({ ...reading.dims });
-    known.push({ seriesText, dimsText, deviceId, tenant, site, domain, metric, kind, unit, dims });
+    known.push({
+      seriesText,
+      dimsText,
+      deviceId,
+      tenant,
+      site,
+      domain,
+      metric,
+      kind,
+      unit,
+      dims,
+    });
     this.#knownCount++;
   }
 }

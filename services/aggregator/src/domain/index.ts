@@ -30,6 +30,7 @@ export {
 } from './window-bounds.js';
 export { type AddOutcome, type WindowSnapshot, WindowState, type WindowStats } from './window-state.js';
 export {
+  ApplyOutcome,
   type ApplyResult,
   WindowStore,
   type WindowStoreOptions,

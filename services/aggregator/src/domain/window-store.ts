@@ -95,6 +95,32 @@ export type ApplyResult = {
   rejected?: 'non_finite';
 };
 
+/**
+ * What one reading did, for `applyInto`: the caller resets it before each reading and reads it
+ * after, so applying a reading allocates nothing for its result.
+ */
+export class ApplyOutcome {
+  /** Aggregates to (re-)emit, as in `ApplyResult.updates`; always empty with `emit: 'coalesce'`. */
+  readonly updates: Aggregate[] = [];
+  /** Window kinds whose window had closed before the reading came: count as too_late. */
+  readonly tooLate: WindowKind[] = [];
+  /** Window kinds that already held a reading at this timestamp. */
+  readonly duplicates: WindowKind[] = [];
+  /** Set when the reading was ignored because its value or timestamp is not finite. */
+  rejected = false;
+  /** Where the final aggregates of the windows the reading closed are appended. */
+  closed: Aggregate[] = [];
+
+  /** Clears the outcome of the previous reading; finals now go to `closed`. */
+  reset(closed: Aggregate[]): void {
+    this.updates.length = 0;
+    this.tooLate.length = 0;
+    this.duplicates.length = 0;
+    this.rejected = false;
+    this.closed = closed;
+  }
+}
+
 export type WindowStoreSnapshot = {
   version: 1;
   devices: { deviceId: string; watermark: number | null }[];
@@ -121,6 +147,8 @@ export class WindowStore {
   readonly #clock: () => number;
   readonly #coalesce: boolean;
   readonly #changed = new Set<Series>();
+  /** Reused by `apply()`, which copies what it returns out of it. */
+  readonly #outcome = new ApplyOutcome();
   readonly #devices = new Map<string, Device>();
   readonly #series = new Map<string, Series>();
 
@@ -143,11 +171,30 @@ export class WindowStore {
    * @throws RangeError when the time zone chosen for a new series is unknown to Intl.
    */
   apply(reading: NormalizedReading): ApplyResult {
-    const result: ApplyResult = { updates: NONE, closed: NONE, tooLate: NONE, duplicates: NONE };
+    const outcome = this.#outcome;
+    outcome.reset([]);
+    this.applyInto(reading, outcome);
+    const result: ApplyResult = {
+      updates: outcome.updates.length > 0 ? [...outcome.updates] : NONE,
+      closed: outcome.closed.length > 0 ? outcome.closed : NONE,
+      tooLate: outcome.tooLate.length > 0 ? [...outcome.tooLate] : NONE,
+      duplicates: outcome.duplicates.length > 0 ? [...outcome.duplicates] : NONE,
+    };
+    if (outcome.rejected) result.rejected = 'non_finite';
+    return result;
+  }
+
+  /**
+   * `apply()` for a caller that applies reading after reading: what the reading did goes into
+   * `outcome`, which the caller resets and reuses, so a reading allocates no result of its own
+   * (final aggregates are appended to `outcome.closed`, which the caller owns).
+   * @throws RangeError when the time zone chosen for a new series is unknown to Intl.
+   */
+  applyInto(reading: NormalizedReading, outcome: ApplyOutcome): void {
     const { ts, value } = reading;
     if (!Number.isFinite(ts) || !Number.isFinite(value)) {
-      result.rejected = 'non_finite';
-      return result;
+      outcome.rejected = true;
+      return;
     }
     const device = this.device(reading.deviceId);
     device.watermark = Math.max(device.watermark, ts - this.#outOfOrderness);
@@ -155,28 +202,27 @@ export class WindowStore {
     const computedAt = this.#clock();
     device.lastSeenAt = computedAt;
     const closesBefore = device.watermark - this.#lateness;
-    const updates: Aggregate[] = [];
     let marked = false;
     for (const kind of this.#kinds) {
       // Most readings land in a window already open: skip computing its bounds.
       let window = series.openWindowAt(kind, ts);
-      let outcome: AddOutcome;
+      let added: AddOutcome;
       if (window === undefined) {
         const bounds = series.calendar.bounds(ts, kind);
         if (this.#grace > 0 ? bounds.end <= series.closedThrough(kind) : bounds.end <= closesBefore) {
-          result.tooLate = [...result.tooLate, kind];
+          outcome.tooLate.push(kind);
           continue;
         }
-        ({ window, outcome } = series.add(kind, bounds, ts, value));
+        ({ window, outcome: added } = series.add(kind, bounds, ts, value));
         device.earliestEnd = Math.min(device.earliestEnd, window.end);
       } else if (this.#grace === 0 && window.end <= closesBefore) {
-        result.tooLate = [...result.tooLate, kind];
+        outcome.tooLate.push(kind);
         continue;
       } else {
-        outcome = window.add(ts, value);
+        added = window.add(ts, value);
       }
-      if (outcome === 'duplicate') {
-        result.duplicates = [...result.duplicates, kind];
+      if (added === 'duplicate') {
+        outcome.duplicates.push(kind);
         continue;
       }
       window.touchedAt = computedAt;
@@ -189,15 +235,12 @@ export class WindowStore {
         if (next !== undefined) next.changed = true;
         marked = true;
       } else {
-        updates.push(series.aggregate(kind, window, computedAt));
-        if (next !== undefined) updates.push(series.aggregate(kind, next, computedAt));
+        outcome.updates.push(series.aggregate(kind, window, computedAt));
+        if (next !== undefined) outcome.updates.push(series.aggregate(kind, next, computedAt));
       }
     }
     if (marked) this.#changed.add(series);
-    if (updates.length > 0) result.updates = updates;
-    const closed = this.closeDue(device, computedAt);
-    if (closed.length > 0) result.closed = closed;
-    return result;
+    this.closeDue(device, computedAt, outcome.closed);
   }
 
   /**
@@ -223,7 +266,7 @@ export class WindowStore {
     const closed: Aggregate[] = [];
     for (const device of this.#devices.values()) {
       device.watermark = Math.max(device.watermark, watermark);
-      closed.push(...this.closeDue(device, computedAt));
+      this.closeDue(device, computedAt, closed);
     }
     return closed;
   }
@@ -242,11 +285,11 @@ export class WindowStore {
       let latestEnd = Number.NEGATIVE_INFINITY;
       for (const series of device.series) latestEnd = Math.max(latestEnd, series.latestEnd);
       device.watermark = Math.max(device.watermark, latestEnd + this.#lateness);
-      closed.push(...this.closeDue(device, computedAt));
+      this.closeDue(device, computedAt, closed);
     }
     // Windows due by their watermark whose grace has run out since their last reading.
     if (this.#grace > 0)
-      for (const device of this.#devices.values()) closed.push(...this.closeDue(device, computedAt));
+      for (const device of this.#devices.values()) this.closeDue(device, computedAt, closed);
     return closed;
   }
 
@@ -312,10 +355,10 @@ export class WindowStore {
     return store;
   }
 
-  private closeDue(device: Device, computedAt: number): Aggregate[] {
+  /** Appends to `closed` the finals of the device's windows due by its watermark (and grace). */
+  private closeDue(device: Device, computedAt: number, closed: Aggregate[]): void {
     const closesBefore = device.watermark - this.#lateness;
-    if (closesBefore < device.earliestEnd) return [];
-    const closed: Aggregate[] = [];
+    if (closesBefore < device.earliestEnd) return;
     let earliestEnd = Number.POSITIVE_INFINITY;
     for (const series of device.series) {
       // Into one array: with a grace, due windows still resting are scanned at every reading.
@@ -323,7 +366,6 @@ export class WindowStore {
       earliestEnd = Math.min(earliestEnd, series.earliestEnd);
     }
     device.earliestEnd = earliestEnd;
-    return closed;
   }
 
   private device(deviceId: string): Device {
