@@ -2,14 +2,17 @@
  * The influx-writer's own CPU per record, Kafka client excluded.
  *
  *   npx tsx --conditions=source services/influx-writer/bench/pipeline.bench.ts \
- *     [--records 300000] [--aggregates-per-reading 0.75] [--sink influx|null] [--cpu-profile out.cpuprofile]
+ *     [--records 300000] [--aggregates-per-reading 0.75] [--dims-share 0.22] [--sink influx|null]
+ *     [--cpu-profile out.cpuprofile]
  *
  * writer.bench.ts measures the whole process, where the Kafka client takes a large and noisy share;
  * this one feeds the WritePipeline chunks of Kafka-like records (UTF-8 JSON Buffers) the way the
  * source does (one pending chunk per partition, the next one after it completes), so what it
  * measures is decoding, line protocol, batching and the HTTP write: the part the writer owns.
  * The record mix follows the pipeline: readings and, per reading, some aggregates of the three
- * windows, a third of them cumulative indexes with `consumption`.
+ * windows, a third of them cumulative indexes with `consumption`. A share of the readings (22 %, as
+ * in the end-to-end bench's fleet, where traffic counters send one count per vehicle class) carry
+ * a dimension; `--dims-share 0` gives the mix of earlier rounds, without any.
  * `--sink null` leaves InfluxDB out (the sink takes the body and answers at once).
  * Points go to a unique measurement prefix (every round writes the same points), dropped at the end.
  */
@@ -32,6 +35,7 @@ const { values: args } = parseArgs({
   options: {
     records: { type: 'string', default: '300000' },
     'aggregates-per-reading': { type: 'string', default: '0.75' },
+    'dims-share': { type: 'string', default: '0.22' },
     'chunk-records': { type: 'string', default: '2000' },
     sink: { type: 'string', default: 'influx' },
     rounds: { type: 'string', default: '3' },
@@ -40,6 +44,7 @@ const { values: args } = parseArgs({
 });
 const TOTAL = Number(args.records);
 const AGGREGATES_PER_READING = Number(args['aggregates-per-reading']);
+const DIMS_PERCENT = Math.round(Number(args['dims-share']) * 100);
 const CHUNK_RECORDS = Number(args['chunk-records']);
 const PARTITIONS = 6;
 const env = readLocalEnvironment();
@@ -50,16 +55,24 @@ const METRICS = [
   { domain: 'energy', metric: 'energy.active_energy_index', unit: 'kWh', kind: 'cumulative_index' },
   { domain: 'mobility', metric: 'mobility.bike_count', unit: 'count', kind: 'count_per_interval' },
 ] as const;
+const VEHICLE_COUNT = {
+  domain: 'mobility',
+  metric: 'mobility.vehicle_count',
+  unit: 'count',
+  kind: 'count_per_interval',
+} as const;
+const VEHICLE_CLASSES = ['car', 'van', 'truck', 'bus', 'motorcycle'] as const;
 const WINDOWS = [
   ['15m', 900_000],
   ['1h', 3_600_000],
   ['1d', 86_400_000],
 ] as const;
 
-/** A fleet of 600 devices on 3 tenants, one reading every 10 s each. */
+/** A fleet of 600 devices on 3 tenants, one reading every 10 s each, some counting vehicles. */
 function reading(i: number): NormalizedReading {
   const device = i % 600;
-  const spec = METRICS[device % METRICS.length] ?? METRICS[0];
+  const counter = i % 100 < DIMS_PERCENT;
+  const spec = counter ? VEHICLE_COUNT : (METRICS[device % METRICS.length] ?? METRICS[0]);
   const ts = T0 + Math.floor(i / 600) * 10_000;
   return {
     deviceId: `bench-${device}`,
@@ -69,7 +82,9 @@ function reading(i: number): NormalizedReading {
     value: Math.round(Math.random() * 100_000) / 100,
     ts,
     receivedAt: ts + 150,
-    dims: {},
+    dims: counter
+      ? { vehicleClass: VEHICLE_CLASSES[Math.floor(i / 600) % VEHICLE_CLASSES.length] ?? 'car' }
+      : {},
   };
 }
 
@@ -88,7 +103,7 @@ function aggregate(i: number, n: number): Aggregate {
     metric: r.metric,
     kind: r.kind,
     unit: r.unit,
-    dims: {},
+    dims: r.dims,
     window,
     windowStart,
     windowEnd: windowStart + size,

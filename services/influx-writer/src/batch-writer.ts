@@ -12,8 +12,8 @@ import type { SkipLog } from './skip-log.js';
 export interface PointLines {
   readonly size: number;
   readonly kinds: readonly MeasurementKind[];
-  /** Lines [from, to) separated by newlines. */
-  body(from: number, to: number): string;
+  /** Lines [from, to) separated by newlines, as UTF-8. */
+  body(from: number, to: number): Buffer;
   line(index: number): string;
 }
 

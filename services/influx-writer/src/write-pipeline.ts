@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@terrapulse/service-kit';
 import { BatchWriter, type InfluxState } from './batch-writer.js';
 import type { BackoffPolicy } from './domain/backoff.js';
-import type { MeasurementKind, MeasurementNames } from './domain/line-protocol.js';
+import type { MeasurementNames } from './domain/line-protocol.js';
 import { RecordEncoder } from './domain/record-encoder.js';
 import { LineBatch } from './line-batch.js';
 import type { WriterMetrics } from './metrics.js';
@@ -60,6 +60,11 @@ export class WritePipeline {
   readonly #queue: PointBatch[] = [];
   readonly #idleWaiters: Array<() => void> = [];
   #open: PointBatch | undefined;
+  /**
+   * Where records are encoded: the lines of the open batch, or of the next one while none is
+   * open (it opens with its first line). Lines go straight to their batch's bytes.
+   */
+  #lines = new LineBatch();
   #linger: NodeJS.Timeout | undefined;
   #inFlight = 0;
   #pending = 0;
@@ -87,18 +92,18 @@ export class WritePipeline {
     if (this.#closed) return;
     const ticket: Ticket = { chunk, batches: 0, adding: true };
     for (const record of chunk.records) {
-      const encoded = this.#encoder.encode(chunk.stream, record.value);
-      if (encoded.ok) {
-        this.#append(ticket, encoded.line, encoded.measurement);
+      const skip = this.#encoder.encodeInto(chunk.stream, record.value, this.#lines);
+      if (skip === undefined) {
+        this.#appended(ticket);
         continue;
       }
-      this.#metrics.recordsSkipped.inc({ stream: chunk.stream, cause: encoded.cause });
-      this.#skipLog.report(encoded.cause, 'record skipped', {
+      this.#metrics.recordsSkipped.inc({ stream: chunk.stream, cause: skip.cause });
+      this.#skipLog.report(skip.cause, 'record skipped', {
         stream: chunk.stream,
         topic: chunk.topic,
         partition: chunk.partition,
         offset: record.offset,
-        detail: encoded.detail,
+        detail: skip.detail,
         value: record.value?.subarray(0, 200).toString(),
       });
     }
@@ -115,6 +120,7 @@ export class WritePipeline {
     const batch = this.#open;
     if (batch === undefined) return;
     this.#open = undefined;
+    this.#lines = new LineBatch();
     this.#metrics.batchPoints.observe(batch.points.size);
     this.#queue.push(batch);
     this.#pump();
@@ -155,14 +161,14 @@ export class WritePipeline {
     return this.#pending;
   }
 
-  #append(ticket: Ticket, line: string, kind: MeasurementKind): void {
+  /** Takes in the batch the line just encoded into #lines. */
+  #appended(ticket: Ticket): void {
     let batch = this.#open;
     if (batch === undefined) {
-      batch = { points: new LineBatch(), tickets: [] };
+      batch = { points: this.#lines, tickets: [] };
       this.#open = batch;
       this.#linger = setTimeout(() => this.flush(), this.#o.maxLingerMs);
     }
-    batch.points.add(line, kind);
     this.#pending++;
     if (batch.tickets[batch.tickets.length - 1] !== ticket) {
       batch.tickets.push(ticket);
@@ -190,6 +196,8 @@ export class WritePipeline {
     }
     this.#inFlight--;
     this.#pending -= batch.points.size;
+    // Settled: no request reads the batch's bytes any more (the sink's contract).
+    batch.points.release();
     this.#metrics.pendingPoints.set(this.#pending);
     if (written) {
       for (const ticket of batch.tickets) {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compactLine } from '../src/domain/compact-line.js';
-import { encodeRecord } from '../src/domain/encode-record.js';
+import { encodeRecord, type Stream } from '../src/domain/encode-record.js';
 import { measurementNames } from '../src/domain/line-protocol.js';
 import { RecordEncoder } from '../src/domain/record-encoder.js';
 import { SeriesTagCache } from '../src/domain/series-tag-cache.js';
-import { aggregate, reading } from './fixtures.js';
+import { LineBatch } from '../src/line-batch.js';
+import { aggregate, reading, rejection } from './fixtures.js';
 
 const names = measurementNames('t_');
 const json = (value: unknown) => JSON.stringify(value);
@@ -87,6 +88,26 @@ describe('encoding records through the compact path', () => {
       ['readings', r.replace('"site":"ecole-jaures"', '"site":7')],
       ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"bus"}')],
       ['readings', r.replace('"dims":{}', '"dims":[]')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"heavy truck"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"a,b=c"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"bus","axles":"2"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"bus","vehicleClass":"car"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":""}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"":"bus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"site":"bus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"time":"bus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"__proto__":"bus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"1":"bus","a":"car"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"b\\us"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"b\\nus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"\u00e9"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":7}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":{}}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"bus",}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass" :"bus"}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass":"bus"')],
+      ['readings', r.replace('"dims":{}', '"dims":{,}')],
+      ['readings', r.replace('"dims":{}', '"dims":{"vehicleClass"}')],
       ['readings', r.replace('"kind":"instantaneous"', '"kind":{"a":1}')],
       ['readings', r.replace('"kind":"instantaneous"', '"kind":true')],
       ['readings', r.replace('"kind":"instantaneous"', '"window":"1h","count":"x"')],
@@ -109,6 +130,8 @@ describe('encoding records through the compact path', () => {
       ['aggregates', a.replace('"consumption":7.5', '"consumption":7.5,"resets":-0')],
       ['aggregates', a.replace('"mean":1002.5', '"mean":1002.50')],
       ['aggregates', a.replace('"deviceId":"em-0007"', '"deviceId":"em 0007"')],
+      ['aggregates', a.replace('"dims":{}', '"dims":{"vehicleClass":"bus","axles":"2"}')],
+      ['aggregates', a.replace('"dims":{}', '"dims":{"count":"2"}')],
     ];
     for (const [stream, text] of texts) expectSameAsGeneral(stream, text, encoder);
   });
@@ -119,10 +142,62 @@ describe('encoding records through the compact path', () => {
       ['readings', json(reading({ value: 1 / 3 }))],
       ['aggregates', json(aggregate({ mean: 1 / 3 }))],
       ['aggregates', json({ ...aggregate(), consumption: undefined, resets: 2 })],
+      ['readings', json(reading({ metric: 'mobility.vehicle_count', dims: { vehicleClass: 'truck' } }))],
+      ['aggregates', json(aggregate({ dims: { vehicleClass: 'bus' }, consumption: undefined }))],
+      ['aggregates', json(aggregate({ dims: { vehicleClass: 'bus', axles: '3 or more' } }))],
     ];
     for (const [stream, text] of texts) {
       expect(compactLine(stream, text, names, cache)).toEqual(encodeRecord(stream, text, names));
+      // Again, from the cache.
+      expect(compactLine(stream, text, names, cache)).toEqual(encodeRecord(stream, text, names));
     }
+  });
+
+  it('series tag cache should tell series apart by their dimensions', () => {
+    const cache = new SeriesTagCache();
+    const tagsOf = (dims: string) =>
+      cache.tags('tc-1', 'lyon', 'pont', 'mobility', 'mobility.vehicle_count', 'count', dims);
+    const base =
+      ',device=tc-1,domain=mobility,metric=mobility.vehicle_count,site=pont,tenant=lyon,unit=count';
+    expect(tagsOf('{}')).toBe(base);
+    expect(tagsOf('{"vehicleClass":"bus"}')).toBe(`${base},vehicleClass=bus`);
+    expect(tagsOf('{"vehicleClass":"car"}')).toBe(`${base},vehicleClass=car`);
+    expect(tagsOf('{"vehicleClass":"bus"}')).toBe(`${base},vehicleClass=bus`);
+    expect(tagsOf('{"axles":"2 or 3","vehicleClass":"bus"}')).toBe(
+      ',axles=2\\ or\\ 3,device=tc-1,domain=mobility,metric=mobility.vehicle_count,site=pont,tenant=lyon,unit=count,vehicleClass=bus',
+    );
+    expect(cache.size).toBe(4);
+    expect(tagsOf('{"unit":"bus"}')).toBeUndefined();
+    expect(cache.size).toBe(4);
+  });
+
+  it('record encoder should append to a batch the bytes of the lines the general path writes', () => {
+    const next = random(11);
+    const encoder = new RecordEncoder(names);
+    const batch = new LineBatch();
+    const expected: string[] = [];
+    const skipped: string[] = [];
+    const records: Array<[Stream, string | null]> = [];
+    floats(next).forEach((value, i) => {
+      const dims: Record<string, string> = i % 3 === 0 ? { vehicleClass: 'bus' } : {};
+      records.push(['readings', json(reading({ value, dims, deviceId: `d-${i % 5}`, site: 'é ü' }))]);
+      records.push(['aggregates', json(aggregate({ mean: value / 3, dims, window: i % 2 ? '1d' : '15m' }))]);
+      if (i % 50 === 0) {
+        records.push(['rejections', json(rejection({ detail: `line\nbreak "${i}" ✓` }))]);
+        records.push(['readings', json(reading({ value, site: 'back\\slash' }))]);
+        records.push(['readings', null]);
+      }
+    });
+    for (const [stream, text] of records) {
+      const general = encodeRecord(stream, text, names);
+      if (general.ok) expected.push(general.line);
+      else skipped.push(general.cause);
+      const skip = encoder.encodeInto(stream, text === null ? null : Buffer.from(text), batch);
+      if (skip !== undefined) expect(skip).toEqual(general);
+    }
+    expect(batch.size).toBe(expected.length);
+    expect(batch.body().toString()).toBe(expected.join('\n'));
+    expect(skipped.length).toBeGreaterThan(0);
   });
 
   it('series tag cache should start over past its limit and keep answering the same tags', () => {

@@ -17,7 +17,8 @@ class FakeSink implements PointSink {
   readonly bodies: string[] = [];
   readonly accepted: string[] = [];
   constructor(private readonly answer: (body: string, call: number) => Answer = () => 'ok') {}
-  async write(body: string, signal?: AbortSignal): Promise<void> {
+  async write(bytes: string | Buffer, signal?: AbortSignal): Promise<void> {
+    const body = bytes.toString();
     this.bodies.push(body);
     const answer = this.answer(body, this.bodies.length);
     if (answer instanceof PointSinkError) throw answer;

@@ -5,11 +5,12 @@
  */
 export interface PointSink {
   /**
-   * Writes newline-separated lines of line protocol. Resolves only once the store has accepted
-   * every line (durable on its side); rejects with a PointSinkError otherwise, including when
-   * `signal` aborts the request.
+   * Writes newline-separated lines of line protocol (a Buffer holds them as UTF-8). Resolves only
+   * once the store has accepted every line (durable on its side); rejects with a PointSinkError
+   * otherwise, including when `signal` aborts the request. A Buffer body may be reused once the
+   * promise settles: an implementation must not read it after.
    */
-  write(body: string, signal?: AbortSignal): Promise<void>;
+  write(body: string | Buffer, signal?: AbortSignal): Promise<void>;
   /** True when the store answers its health endpoint. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections. */

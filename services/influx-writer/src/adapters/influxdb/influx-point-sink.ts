@@ -17,6 +17,8 @@ export interface InfluxPointSinkOptions {
   readonly maxSockets?: number;
 }
 
+const WRITE_HEADERS = { 'content-type': 'text/plain; charset=utf-8' };
+
 /** `partial write: ... dropped=12` */
 const DROPPED = /dropped=(\d+)/;
 
@@ -53,16 +55,12 @@ export class InfluxPointSink implements PointSink {
     this.#timeoutMs = options.timeoutMs;
   }
 
-  async write(body: string, signal?: AbortSignal): Promise<void> {
+  async write(body: string | Buffer, signal?: AbortSignal): Promise<void> {
     // The transport's own timeout only reports: it leaves the socket open. Aborting destroys it.
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     try {
-      await this.#transport.request(this.#writePath, body, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        signal: combined,
-      });
+      await this.#post(body, combined);
     } catch (error) {
       if (signal?.aborted) throw new PointSinkError('ABORTED', 'write aborted', { cause: error });
       if (timeout.aborted) {
@@ -70,6 +68,23 @@ export class InfluxPointSink implements PointSink {
       }
       throw classify(error);
     }
+  }
+
+  /**
+   * `transport.request` takes strings only (it would JSON.stringify a Buffer). `send`, under it,
+   * is typed for strings too but starts with `Buffer.from(body, 'utf-8')`, which copies a Buffer
+   * as is (the node transport, 1.35), and reports the answer as `request` does: an HttpError past
+   * 2xx, an AbortError when the signal fires.
+   */
+  #post(body: string | Buffer, signal: AbortSignal): Promise<void> {
+    const options = { method: 'POST', headers: WRITE_HEADERS, signal };
+    if (typeof body === 'string') return this.#transport.request(this.#writePath, body, options);
+    return new Promise((resolve, reject) => {
+      this.#transport.send(this.#writePath, body as unknown as string, options, {
+        error: reject,
+        complete: () => resolve(),
+      });
+    });
   }
 
   async ping(): Promise<boolean> {
