@@ -72,13 +72,7 @@ export class ReadingParts {
     const valueAt = series.length;
     // The key after the series text first: it tells most of a device's other series apart cheaply.
     if (!hasAt(text, valueAt, VALUE) || text.slice(0, valueAt) !== series) return false;
-    this.#at = valueAt + VALUE.length;
-    const value = this.#number(text);
-    if (value === undefined || !this.#expect(text, TS)) return false;
-    const ts = this.#integer(text);
-    if (ts === undefined || !this.#expect(text, RECEIVED_AT)) return false;
-    const receivedAt = this.#integer(text);
-    if (receivedAt === undefined || !this.#expect(text, DIMS)) return false;
+    if (!this.#numbers(text, valueAt + VALUE.length)) return false;
     const dimsAt = this.#at;
     const dimsEnd = dimsAt + dims.length;
     if (text.slice(dimsAt, dimsEnd) !== dims) return false;
@@ -95,9 +89,6 @@ export class ReadingParts {
     this.seriesEnd = valueAt;
     this.dimsStart = dimsAt;
     this.dimsEnd = dimsEnd;
-    this.value = value;
-    this.ts = ts;
-    this.receivedAt = receivedAt;
     this.sourceSeq = sourceSeq;
     return true;
   }
@@ -108,13 +99,7 @@ export class ReadingParts {
     const tenantAt = text.indexOf(TENANT, DEVICE.length);
     const valueAt = text.indexOf(VALUE, tenantAt);
     if (tenantAt < 0 || valueAt < 0) return false;
-    this.#at = valueAt + VALUE.length;
-    const value = this.#number(text);
-    if (value === undefined || !this.#expect(text, TS)) return false;
-    const ts = this.#integer(text);
-    if (ts === undefined || !this.#expect(text, RECEIVED_AT)) return false;
-    const receivedAt = this.#integer(text);
-    if (receivedAt === undefined || !this.#expect(text, DIMS)) return false;
+    if (!this.#numbers(text, valueAt + VALUE.length)) return false;
     const dimsAt = this.#at;
     const end = text.length - 1;
     if (text.charCodeAt(end) !== 0x7d /* } */) return false;
@@ -134,10 +119,25 @@ export class ReadingParts {
     this.seriesEnd = valueAt;
     this.dimsStart = dimsAt;
     this.dimsEnd = dimsEnd;
+    this.sourceSeq = sourceSeq;
+    return true;
+  }
+
+  /**
+   * Reads `V,"ts":T,"receivedAt":R,"dims":` from `at` into value, ts and receivedAt, and leaves
+   * the cursor on the dims; false when the text differs (the parts are then not a record's).
+   */
+  #numbers(text: string, at: number): boolean {
+    this.#at = at;
+    const value = this.#number(text);
+    if (value === undefined || !this.#expect(text, TS)) return false;
+    const ts = this.#integer(text);
+    if (ts === undefined || !this.#expect(text, RECEIVED_AT)) return false;
+    const receivedAt = this.#integer(text);
+    if (receivedAt === undefined || !this.#expect(text, DIMS)) return false;
     this.value = value;
     this.ts = ts;
     this.receivedAt = receivedAt;
-    this.sourceSeq = sourceSeq;
     return true;
   }
 
