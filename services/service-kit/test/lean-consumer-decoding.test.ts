@@ -33,6 +33,34 @@ describe('readRecordBatches', () => {
     expect(records[0]?.timestamp).toBe('1764000000000');
   });
 
+  it("decodes each record's own header values when consecutive records repeat, change or alternate them", () => {
+    const values = [
+      '1750000000001',
+      '1750000000001',
+      '1750000000002',
+      '1750000000001',
+      'é',
+      'e',
+      '',
+      'x'.repeat(300),
+    ];
+    const batch = encodeRecordBatch(
+      values.map((value, i) => ({
+        key: Buffer.from(`k${i}`),
+        value: Buffer.from('v'),
+        headers: { 'tp-received-at': value, 'tp-mqtt-qos': String(i % 2) },
+      })),
+      producer,
+      1_764_000_000_000,
+    );
+    // Twice: the second pass starts with values remembered from the first.
+    for (let pass = 0; pass < 2; pass++) {
+      const records = readRecordBatches(batch, 0).records;
+      expect(records.map((r) => r.headers['tp-received-at'])).toEqual(values);
+      expect(records.map((r) => r.headers['tp-mqtt-qos'])).toEqual(values.map((_, i) => String(i % 2)));
+    }
+  });
+
   it('skips records before the fetch position and a last batch cut short', () => {
     const whole = Buffer.concat([storedBatch(0, ['a', 'b', 'c']), storedBatch(3, ['d', 'e'])]);
     const cut = whole.subarray(0, whole.length - 5);

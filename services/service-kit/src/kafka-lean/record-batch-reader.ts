@@ -53,7 +53,7 @@ class RecordView implements LeanRecord {
     const headers: Record<string, string> = {};
     for (let h = 0; h < count; h++) {
       const name = cursor.headerName();
-      headers[name] = cursor.headerValue();
+      headers[name.name] = cursor.headerValue(name);
     }
     this.#headers = headers;
     return headers;
@@ -72,8 +72,15 @@ export class UnsupportedBatchError extends Error {
   override readonly name = 'UnsupportedBatchError';
 }
 
+/** A decoded header name, with the value it came with last time. */
+interface KnownName {
+  readonly bytes: Buffer;
+  readonly name: string;
+  last: { readonly bytes: Buffer; readonly text: string } | undefined;
+}
+
 /** Decoded header names by byte length (up to 63), a few per length. */
-const HEADER_NAMES: Array<Array<{ bytes: Buffer; name: string }> | undefined> = new Array(64);
+const HEADER_NAMES: Array<KnownName[] | undefined> = new Array(64);
 
 /** Decoded header values by FNV-1a hash of their bytes; cleared when full. */
 const HEADER_VALUES = new Map<number, { bytes: Buffer; text: string }>();
@@ -136,16 +143,28 @@ class Cursor {
 
   /**
    * A header value. Most repeat from record to record (a device's MQTT topic, the QoS, the
-   * bridge id), so decoded values are kept by a hash of their bytes: a hit costs a hash and a
+   * bridge id), so decoded values are kept: first the value that came last with the same name
+   * (the QoS, the bridge id, the content type are the same in every record, a receive time in
+   * the next few), a comparison; then by a hash of their bytes: a hit costs a hash and a
    * comparison instead of a native decode and a new string.
    */
-  headerValue(): string {
+  headerValue(name: KnownName): string {
     const length = this.varint();
     if (length <= 0) return '';
     const start = this.at;
     const end = start + length;
     this.at = end;
     if (length > MAX_CACHED_VALUE_BYTES) return this.buffer.toString('utf8', start, end);
+    const last = name.last;
+    if (last !== undefined && last.bytes.length === length && sameBytes(this.buffer, start, last.bytes))
+      return last.text;
+    const value = this.#cachedValue(start, end);
+    name.last = value;
+    return value.text;
+  }
+
+  #cachedValue(start: number, end: number): { readonly bytes: Buffer; readonly text: string } {
+    const length = end - start;
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (this.buffer[i] as number), 0x01000193);
     const cached = HEADER_VALUES.get(hash);
@@ -154,31 +173,41 @@ class Cursor {
       cached.bytes.length === length &&
       sameBytes(this.buffer, start, cached.bytes)
     ) {
-      return cached.text;
+      return cached;
     }
-    const text = this.buffer.toString('utf8', start, end);
+    const value = {
+      bytes: Buffer.from(this.buffer.subarray(start, end)),
+      text: this.buffer.toString('utf8', start, end),
+    };
     if (HEADER_VALUES.size >= MAX_CACHED_VALUES) HEADER_VALUES.clear();
-    HEADER_VALUES.set(hash, { bytes: Buffer.from(this.buffer.subarray(start, end)), text });
-    return text;
+    HEADER_VALUES.set(hash, value);
+    return value;
   }
 
-  /** A header name: the same few names come in every record, so they are decoded once. */
-  headerName(): string {
+  /**
+   * A header name: the same few names come in every record, so they are decoded once; an
+   * unusual one (beyond 8 per length) is decoded each time, with no value remembered.
+   */
+  headerName(): KnownName {
     const length = this.varint();
     const start = this.at;
     this.at += length;
     const candidates = HEADER_NAMES[length];
     if (candidates !== undefined) {
       for (const candidate of candidates)
-        if (sameBytes(this.buffer, start, candidate.bytes)) return candidate.name;
+        if (sameBytes(this.buffer, start, candidate.bytes)) return candidate;
     }
-    const name = this.buffer.toString('utf8', start, start + length);
+    const known: KnownName = {
+      bytes: Buffer.from(this.buffer.subarray(start, start + length)),
+      name: this.buffer.toString('utf8', start, start + length),
+      last: undefined,
+    };
     if (length < HEADER_NAMES.length && (candidates?.length ?? 0) < 8) {
       const list = candidates ?? [];
       HEADER_NAMES[length] = list;
-      list.push({ bytes: Buffer.from(this.buffer.subarray(start, start + length)), name });
+      list.push(known);
     }
-    return name;
+    return known;
   }
 }
 
