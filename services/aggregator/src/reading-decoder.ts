@@ -1,4 +1,5 @@
 import { NormalizedReading } from '@terrapulse/contracts';
+import { seriesMetaOf } from './domain/index.js';
 import { deviceText, ReadingParts, seriesText as seriesTextOf } from './reading-layout.js';
 
 export type DecodedReading = { ok: true; reading: NormalizedReading } | { ok: false; reason: string };
@@ -93,20 +94,7 @@ export class ReadingDecoder {
       known = [];
       this.#known.set(parts.device, known);
     }
-    const { deviceId, tenant, site, domain, metric, kind, unit } = reading;
-    const dims = Object.freeze({ ...reading.dims });
-    known.push({
-      seriesText,
-      dimsText,
-      deviceId,
-      tenant,
-      site,
-      domain,
-      metric,
-      kind,
-      unit,
-      dims,
-    });
+    known.push({ seriesText, dimsText, ...seriesMetaOf(reading) });
     this.#knownCount++;
   }
 }

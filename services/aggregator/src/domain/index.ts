@@ -9,7 +9,7 @@ export {
   type StepKind,
   startConsumption,
 } from './consumption.js';
-export { type LaneSnapshot, Series, type SeriesMeta, type SeriesSnapshot } from './series.js';
+export { type LaneSnapshot, Series, type SeriesMeta, type SeriesSnapshot, seriesMetaOf } from './series.js';
 export { seriesKey } from './series-key.js';
 export { TimeZoneRules, type Transition, timeZoneRules } from './time-zone-rules.js';
 export {

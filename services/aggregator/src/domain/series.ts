@@ -14,6 +14,7 @@ import type {
   Domain,
   MetricId,
   MetricKind,
+  NormalizedReading,
   TimedValue,
   WindowKind,
 } from './types.js';
@@ -31,6 +32,12 @@ export type SeriesMeta = {
   readonly unit: CanonicalUnit;
   readonly dims: Readonly<Record<string, string>>;
 };
+
+/** What a reading says of its series, the dimensions copied and frozen (the reading may be reused). */
+export function seriesMetaOf(reading: NormalizedReading): SeriesMeta {
+  const { deviceId, tenant, site, domain, metric, kind, unit } = reading;
+  return { deviceId, tenant, site, domain, metric, kind, unit, dims: Object.freeze({ ...reading.dims }) };
+}
 
 /** `closedThrough`: the latest end of an evicted window; a reading for a window ending there or before is too late. */
 type Lane = {

@@ -38,7 +38,7 @@
  */
 
 import { DEFAULT_RESET_RATIO } from './consumption.js';
-import { Series, type SeriesSnapshot } from './series.js';
+import { Series, type SeriesSnapshot, seriesMetaOf } from './series.js';
 import { seriesKey } from './series-key.js';
 import type { Aggregate, NormalizedReading, WindowKind } from './types.js';
 import { WINDOW_KINDS } from './types.js';
@@ -392,17 +392,7 @@ export class WindowStore {
     const key = seriesKey(reading.deviceId, reading.metric, reading.dims);
     let series = this.#series.get(key);
     if (series === undefined) {
-      const { deviceId, tenant, site, domain, metric, kind, unit } = reading;
-      const meta = {
-        deviceId,
-        tenant,
-        site,
-        domain,
-        metric,
-        kind,
-        unit,
-        dims: Object.freeze({ ...reading.dims }),
-      };
+      const meta = seriesMetaOf(reading);
       series = new Series(key, meta, windowCalendar(this.#timeZone(reading)), this.#resetRatio);
       this.#series.set(key, series);
       device.series.push(series);

@@ -67,8 +67,9 @@ const KIND: Readonly<Record<Field, Kind>> = {
 };
 
 const SERIES: readonly Field[] = [F.deviceId, F.tenant, F.site, F.domain, F.metric, F.unit, F.dims];
-const READING: FieldTable = fieldTable([...SERIES, F.value, F.ts]);
-const AGGREGATE: FieldTable = fieldTable([
+const READING_FIELDS: readonly Field[] = [...SERIES, F.value, F.ts];
+/** An aggregate's fields; consumption and resets are optional (cumulative indexes only). */
+const AGGREGATE_REQUIRED_FIELDS: readonly Field[] = [
   ...SERIES,
   F.window,
   F.windowStart,
@@ -78,22 +79,12 @@ const AGGREGATE: FieldTable = fieldTable([
   F.max,
   F.mean,
   F.last,
-  F.consumption,
-  F.resets,
-]);
+];
+const READING: FieldTable = fieldTable(READING_FIELDS);
+const AGGREGATE: FieldTable = fieldTable([...AGGREGATE_REQUIRED_FIELDS, F.consumption, F.resets]);
 const mask = (fields: readonly Field[]) => fields.reduce((m: number, f) => m | (1 << f), 0);
-const READING_REQUIRED = mask([...SERIES, F.value, F.ts]);
-const AGGREGATE_REQUIRED = mask([
-  ...SERIES,
-  F.window,
-  F.windowStart,
-  F.count,
-  F.sum,
-  F.min,
-  F.max,
-  F.mean,
-  F.last,
-]);
+const READING_REQUIRED = mask(READING_FIELDS);
+const AGGREGATE_REQUIRED = mask(AGGREGATE_REQUIRED_FIELDS);
 
 /**
  * Key hash -> field, open addressing: a key is matched by the hash its scan computes on the way
