@@ -87,6 +87,7 @@ export class LeanBridgeConnection implements UplinkConnection {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private onSubscribed: ((error?: Error) => void) | undefined;
+  private onConnackReceived: (() => void) | undefined;
 
   constructor(private readonly options: BridgeConnectionOptions) {
     this.url = new URL(options.url);
@@ -180,7 +181,10 @@ export class LeanBridgeConnection implements UplinkConnection {
           reject(error);
         }
       };
-      const timer = setTimeout(() => settle(new Error('no CONNACK/SUBACK within 10000 ms')), 10_000);
+      const timer = setTimeout(() => settle(new Error('no CONNACK within 10000 ms')), 10_000);
+      // Only the CONNACK is timed: a resumed session's backlog may hold the SUBACK behind
+      // messages the bridge cannot take yet (Kafka down), and the broker is alive meanwhile.
+      this.onConnackReceived = () => clearTimeout(timer);
       this.onSubscribed = settle;
       socket.once(this.isTls() ? 'secureConnect' : 'connect', () => {
         socket.setNoDelay(true);
@@ -273,6 +277,7 @@ export class LeanBridgeConnection implements UplinkConnection {
       return;
     }
     this.isConnected = true;
+    this.onConnackReceived?.();
     this.options.logger.info('mqtt connected', { clientId: this.options.clientId, sessionPresent });
     this.startKeepalive();
     // Also on a resumed session: it is idempotent, and the session may have expired meanwhile.
