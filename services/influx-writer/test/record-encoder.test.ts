@@ -156,7 +156,7 @@ describe('encoding records through the compact path', () => {
   it('series tag cache should tell series apart by their dimensions', () => {
     const cache = new SeriesTagCache();
     const tagsOf = (dims: string) =>
-      cache.tags('tc-1', 'lyon', 'pont', 'mobility', 'mobility.vehicle_count', 'count', dims);
+      cache.series('tc-1', 'lyon', 'pont', 'mobility', 'mobility.vehicle_count', 'count', dims)?.tags;
     const base =
       ',device=tc-1,domain=mobility,metric=mobility.vehicle_count,site=pont,tenant=lyon,unit=count';
     expect(tagsOf('{}')).toBe(base);
@@ -202,7 +202,8 @@ describe('encoding records through the compact path', () => {
 
   it('series tag cache should start over past its limit and keep answering the same tags', () => {
     const cache = new SeriesTagCache(3);
-    const tagsOf = (device: string) => cache.tags(device, 'lyon', 'site a', 'water', 'water.flow', 'm3/h');
+    const tagsOf = (device: string) =>
+      cache.series(device, 'lyon', 'site a', 'water', 'water.flow', 'm3/h')?.tags;
     expect(tagsOf('d1')).toBe(
       ',device=d1,domain=water,metric=water.flow,site=site\\ a,tenant=lyon,unit=m3/h',
     );
@@ -214,6 +215,6 @@ describe('encoding records through the compact path', () => {
     expect(tagsOf('d1')).toBe(
       ',device=d1,domain=water,metric=water.flow,site=site\\ a,tenant=lyon,unit=m3/h',
     );
-    expect(cache.tags('d1', 'lyon', 'a\\b', 'water', 'water.flow', 'm3/h')).toBeUndefined();
+    expect(cache.series('d1', 'lyon', 'a\\b', 'water', 'water.flow', 'm3/h')).toBeUndefined();
   });
 });

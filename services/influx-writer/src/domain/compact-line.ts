@@ -76,7 +76,7 @@ export function writeCompactLine(
   if (!scanRecord(stream, text)) return undefined;
   const measurement = stream === 'readings' ? 'reading' : windowMeasurement(text);
   if (measurement === undefined) return undefined;
-  const series = tags.bytes(
+  const series = tags.series(
     field(text, F.deviceId),
     field(text, F.tenant),
     field(text, F.site),
@@ -84,7 +84,7 @@ export function writeCompactLine(
     field(text, F.metric),
     field(text, F.unit),
     (ends[F.dims] ?? 0) - (starts[F.dims] ?? 0) === 2 ? NO_DIMS_TEXT : field(text, F.dims),
-  );
+  )?.bytes;
   if (series === undefined) return undefined;
   const name = names[measurement];
   out = lines.room(name.length + series.length + text.length + LINE_SLACK);

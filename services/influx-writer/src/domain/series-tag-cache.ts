@@ -40,10 +40,11 @@ export class SeriesTagCache {
   }
 
   /**
-   * seriesTags of the series, or undefined when it cannot be written. `dims` is the JSON text of
-   * an object of strings (a record's `dims`, checked by the caller), NO_DIMS_TEXT when empty.
+   * The series' seriesTags, as text and as UTF-8 bytes, or undefined when it cannot be written.
+   * `dims` is the JSON text of an object of strings (a record's `dims`, checked by the caller),
+   * NO_DIMS_TEXT when empty.
    */
-  tags(
+  series(
     deviceId: string,
     tenant: string,
     site: string,
@@ -51,32 +52,7 @@ export class SeriesTagCache {
     metric: string,
     unit: string,
     dims: string = NO_DIMS_TEXT,
-  ): string | undefined {
-    return this.#series(deviceId, tenant, site, domain, metric, unit, dims)?.tags;
-  }
-
-  /** tags() as UTF-8 bytes. */
-  bytes(
-    deviceId: string,
-    tenant: string,
-    site: string,
-    domain: string,
-    metric: string,
-    unit: string,
-    dims: string,
-  ): Buffer | undefined {
-    return this.#series(deviceId, tenant, site, domain, metric, unit, dims)?.bytes;
-  }
-
-  #series(
-    deviceId: string,
-    tenant: string,
-    site: string,
-    domain: string,
-    metric: string,
-    unit: string,
-    dims: string,
-  ): CachedSeries | undefined {
+  ): Pick<CachedSeries, 'tags' | 'bytes'> | undefined {
     let series = this.#byDevice.get(deviceId);
     if (series !== undefined) {
       for (const s of series) {
