@@ -45,6 +45,7 @@ export {
   silentLogger,
 } from './logger.js';
 export { memoizedDefaultPartitioner } from './memoized-partitioner.js';
+export { variableByteIntegerLength, writeVariableByteInteger } from './mqtt/variable-byte-integer.js';
 export { type HealthReport, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
 export { CommonEnv, formatEnvError, InfluxEnv, KafkaEnv, parseEnv, port } from './service-env.js';
 export { onShutdownSignal } from './shutdown.js';

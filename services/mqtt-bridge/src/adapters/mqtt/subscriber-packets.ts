@@ -4,6 +4,8 @@
  * PUBLISH in, PUBACK out, PINGREQ/PINGRESP, DISCONNECT both ways.
  */
 
+import { variableByteIntegerLength, writeVariableByteInteger } from '@terrapulse/service-kit';
+
 export const PACKET = {
   CONNACK: 2,
   PUBLISH: 3,
@@ -22,22 +24,6 @@ const PROPERTY = {
 
 export class MalformedPacketError extends Error {
   override readonly name = 'MalformedPacketError';
-}
-
-function varintLength(value: number): number {
-  return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
-}
-
-function writeVarint(buffer: Buffer, offset: number, value: number): number {
-  let rest = value;
-  let at = offset;
-  do {
-    let byte = rest & 0x7f;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    buffer[at++] = byte;
-  } while (rest > 0);
-  return at;
 }
 
 /** The value of a Variable Byte Integer at `at` and the offset after it, or undefined if cut short. */
@@ -59,9 +45,9 @@ export function readVarint(
 }
 
 function withFixedHeader(first: number, body: Buffer): Buffer {
-  const packet = Buffer.allocUnsafe(1 + varintLength(body.length) + body.length);
+  const packet = Buffer.allocUnsafe(1 + variableByteIntegerLength(body.length) + body.length);
   packet[0] = first;
-  body.copy(packet, writeVarint(packet, 1, body.length));
+  body.copy(packet, writeVariableByteInteger(packet, 1, body.length));
   return packet;
 }
 

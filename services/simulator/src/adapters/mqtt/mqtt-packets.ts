@@ -4,6 +4,8 @@
  * No properties are sent; received properties are skipped except Receive Maximum.
  */
 
+import { variableByteIntegerLength, writeVariableByteInteger } from '@terrapulse/service-kit';
+
 export const PACKET = {
   CONNECT: 1,
   CONNACK: 2,
@@ -20,22 +22,6 @@ export const DISCONNECT = Buffer.from([0xe0, 0x00]);
 
 const PROPERTY_RECEIVE_MAXIMUM = 0x21;
 
-function varintLength(value: number): number {
-  return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
-}
-
-function writeVarint(buffer: Buffer, offset: number, value: number): number {
-  let rest = value;
-  let at = offset;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    buffer[at++] = byte;
-  } while (rest > 0);
-  return at;
-}
-
 export function encodeConnect(options: {
   clientId: string;
   username: string;
@@ -48,9 +34,9 @@ export function encodeConnect(options: {
   // Protocol name, level 5, flags, keep alive, empty properties.
   const variable = 2 + 4 + 1 + 1 + 2 + 1;
   const remaining = variable + 2 + clientId.length + 2 + username.length + 2 + password.length;
-  const packet = Buffer.allocUnsafe(1 + varintLength(remaining) + remaining);
+  const packet = Buffer.allocUnsafe(1 + variableByteIntegerLength(remaining) + remaining);
   packet[0] = 0x10;
-  let at = writeVarint(packet, 1, remaining);
+  let at = writeVariableByteInteger(packet, 1, remaining);
   at = packet.writeUInt16BE(4, at);
   at += packet.write('MQTT', at, 'ascii');
   packet[at++] = 5;
@@ -68,9 +54,9 @@ export function encodeConnect(options: {
 export function encodePublish(topic: Buffer, packetId: number, payload: string, dup: boolean): Buffer {
   const payloadLength = Buffer.byteLength(payload, 'utf8');
   const remaining = 2 + topic.length + 2 + 1 + payloadLength;
-  const packet = Buffer.allocUnsafe(1 + varintLength(remaining) + remaining);
+  const packet = Buffer.allocUnsafe(1 + variableByteIntegerLength(remaining) + remaining);
   packet[0] = dup ? 0x3a : 0x32;
-  let at = writeVarint(packet, 1, remaining);
+  let at = writeVariableByteInteger(packet, 1, remaining);
   at = packet.writeUInt16BE(topic.length, at);
   at += topic.copy(packet, at);
   at = packet.writeUInt16BE(packetId, at);
