@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
+import { encodeHeaders, encodeRecordBatch } from '../src/kafka-lean/record-batch.js';
 import { readRecordBatches, UnsupportedBatchError } from '../src/kafka-lean/record-batch-reader.js';
 import { assignRoundRobin } from '../src/kafka-lean/round-robin-assignment.js';
 
@@ -59,6 +59,61 @@ describe('readRecordBatches', () => {
       expect(records.map((r) => r.headers['tp-received-at'])).toEqual(values);
       expect(records.map((r) => r.headers['tp-mqtt-qos'])).toEqual(values.map((_, i) => String(i % 2)));
     }
+  });
+
+  it('headerValues should give the last value of each named header, as headers does, or undefined', () => {
+    const shared = encodeHeaders({ 'tp-mqtt-qos': '0', 'tp-bridge-id': 'shared' });
+    const headers: Array<Record<string, string>> = [
+      { 'tp-mqtt-topic': 'tp/v1/dev/a/up/json', 'tp-received-at': '1750000000001' },
+      { 'tp-mqtt-topic': 'tp/v1/dev/é/up/json', 'tp-bridge-id': 'own', 'x-other': 'skip me' },
+      { 'tp-received-at': '', 'tp-mqtt-topic': 'y'.repeat(300) },
+      {},
+    ];
+    const batch = encodeRecordBatch(
+      headers.map((h, i) => ({
+        key: Buffer.from('k'),
+        value: Buffer.from(`v${i}`),
+        headers: h,
+        encodedHeaders: shared,
+      })),
+      producer,
+      1_764_000_000_000,
+    );
+    // tp-mqtt-retain has the length of tp-received-at, and no record carries it.
+    const names = [
+      'tp-mqtt-topic',
+      'tp-mqtt-retain',
+      'tp-received-at',
+      'tp-bridge-id',
+      'tp-mqtt-qos',
+      'absent',
+    ];
+    const into: Array<string | undefined> = names.map(() => 'stale');
+    for (const record of readRecordBatches(batch, 0).records) {
+      record.headerValues(names, into);
+      expect(into).toEqual(names.map((name) => record.headers[name]));
+    }
+    expect(into.slice(3, 5)).toEqual(['shared', '0']);
+  });
+
+  it('decodes every value of a header whose values never repeat, past the point its values skip the cache', () => {
+    const values = Array.from({ length: 300 }, (_, i) => String(1_750_000_000_000 + (i % 150)));
+    const batch = encodeRecordBatch(
+      values.map((value) => ({
+        key: Buffer.from('k'),
+        value: Buffer.from('v'),
+        headers: { 'tp-churn-at': value },
+      })),
+      producer,
+      1_764_000_000_000,
+    );
+    const into: Array<string | undefined> = [];
+    const names = ['tp-churn-at'];
+    const read = readRecordBatches(batch, 0).records.map((r) => {
+      r.headerValues(names, into);
+      return [into[0], r.headers['tp-churn-at']];
+    });
+    expect(read).toEqual(values.map((value) => [value, value]));
   });
 
   it('skips records before the fetch position and a last batch cut short', () => {

@@ -142,12 +142,12 @@ describe('lean producer', () => {
     await lean.send([{ topic, messages: messages('warm-up', 7) }]);
     const internals = lean as unknown as {
       producer: { producerId: bigint };
-      pool: { connections: Map<string, { onData: () => void }> };
+      pool: { connections: Map<string, { onRead: () => void }> };
     };
     const firstId = internals.producer.producerId;
 
     // The broker writes the batch but its answer vanishes: an abandoned send, outcome unknown.
-    for (const connection of internals.pool.connections.values()) connection.onData = () => {};
+    for (const connection of internals.pool.connections.values()) connection.onRead = () => {};
     const abandoned = await lean
       .send([{ topic, messages: messages('abandoned', 7) }])
       .catch((error: unknown) => error);

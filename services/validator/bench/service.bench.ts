@@ -1,7 +1,7 @@
 /**
  * The validator service against the real Kafka, on unique topics (raw with 6 partitions, as in the
  * catalogue): preloads telemetry.raw, then times the validator draining it into readings.
- *   npx tsx --conditions=source services/validator/bench/service.bench.ts [--messages 200000] [--format json|senml|mix]
+ *   npx tsx --conditions=source services/validator/bench/service.bench.ts [--messages 200000] [--format json|senml|mix] [--main path/to/main.js]
  * Runs the built validator (dist/main.js) as its own process and prints readings/s from its first
  * reading out to its last, its CPU time per reading over that span (from /proc), and its peak RSS.
  */
@@ -37,6 +37,10 @@ const { values: args } = parseArgs({
     floor: { type: 'boolean', default: false },
     /** Node.js flags of the validator process, e.g. --max-semi-space-size=... */
     'node-options': { type: 'string', default: '' },
+    /** Node.js flags that NODE_OPTIONS refuses, on the validator's command line, e.g. --cpu-prof */
+    'node-args': { type: 'string', default: '' },
+    /** Another build of the validator's main.js (an A/B copy of dist/), instead of this package's. */
+    main: { type: 'string' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -172,9 +176,10 @@ async function processUsage(pid: number): Promise<{ cpuSeconds: number; peakRssM
 
 /** The built validator as its own process, as in production, so that its CPU and memory are its own. */
 function spawnValidator(): ChildProcess {
-  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const main = args.main ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
   if (!existsSync(main)) throw new Error('build first: cd services/validator && npx tsc --build');
-  return spawn(process.execPath, [main], {
+  const nodeArgs = args['node-args'].split(' ').filter((arg) => arg !== '');
+  return spawn(process.execPath, [...nodeArgs, main], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env.PATH,

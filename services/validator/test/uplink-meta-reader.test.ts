@@ -104,4 +104,36 @@ describe('uplink metadata reader', () => {
     reader.read(rawUplink('{}'));
     expect(reader.read(withHeader(rawUplink('{}'), RAW_HEADERS.bridgeId, '')).ok).toBe(false);
   });
+
+  it('reads a record that reads its own headers (the lean consumer) exactly as through its headers object', () => {
+    let calls = 0;
+    /** As the lean consumer's records: text headers, and headerValues reading the same. */
+    const readingOwnHeaders = (uplink: RawUplink): RawUplink => ({
+      ...uplink,
+      headerValues(names, into) {
+        calls += 1;
+        names.forEach((name, i) => {
+          const value = uplink.headers?.[name];
+          into[i] = value === undefined ? undefined : String(value);
+        });
+      },
+    });
+    const uplinks = [
+      rawUplink('{}'),
+      rawUplink('{}', { receivedAt: RECEIVED_AT + 1 }),
+      rawUplink('{}', { deviceId: 'wm-0002' }),
+      withHeader(rawUplink('{}'), RAW_HEADERS.receivedAt, 'yesterday'),
+      withHeader(rawUplink('{}'), RAW_HEADERS.receivedAt, '1000000000000000'),
+      withHeader(rawUplink('{}'), RAW_HEADERS.receivedAt, undefined),
+      withHeader(rawUplink('{}'), RAW_HEADERS.mqttQos, '7'),
+      withHeader(rawUplink('{}'), RAW_HEADERS.bridgeId, 'bridge-b'),
+      withHeader(rawUplink('{}'), RAW_HEADERS.mqttTopic, undefined),
+    ];
+    const plain = new UplinkMetaReader();
+    const own = new UplinkMetaReader();
+    for (const uplink of [...uplinks, ...uplinks]) {
+      expect(own.read(readingOwnHeaders(uplink))).toEqual(plain.read(uplink));
+    }
+    expect(calls).toBe(2 * uplinks.length);
+  });
 });

@@ -2,6 +2,14 @@ import { connect, type Socket } from 'node:net';
 import { LeanProduceError } from './produce-error.js';
 import { API, decodeApiVersions, frameRequest, Reader } from './protocol.js';
 
+/** The reused read buffer: fetch responses run to megabytes, so reads take what has arrived. */
+const READ_BUFFER_BYTES = 256 * 1024;
+/**
+ * A response larger than this is a broken stream or not Kafka: fetches ask for 10 MiB at most by
+ * default, and allocating what a garbled size prefix claims would take the process down.
+ */
+const MAX_FRAME_BYTES = 512 * 1024 * 1024;
+
 interface Pending {
   readonly resolve: (reader: Reader) => void;
   readonly reject: (error: Error) => void;
@@ -16,11 +24,12 @@ interface Pending {
 export class BrokerConnection {
   private nextCorrelationId = 0;
   private readonly pending = new Map<number, Pending>();
-  /** Bytes received and not yet framed: chunks kept apart until a whole frame is there. */
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Size of the frame being received (its 4-byte prefix included), once known. */
-  private frameSize = -1;
+  /** The frame being received (after its size prefix), allocated once its size is known. */
+  private frame: Buffer | undefined;
+  private frameFilled = 0;
+  /** The size prefix of the next frame, as far as it has arrived. */
+  private sizePrefix = 0;
+  private sizePrefixBytes = 0;
   private closed = false;
 
   private constructor(
@@ -29,7 +38,6 @@ export class BrokerConnection {
     readonly address: string,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(error.message));
     socket.on('close', () => this.fail('connection closed'));
   }
@@ -37,7 +45,20 @@ export class BrokerConnection {
   static open(host: string, port: number, clientId: string, timeoutMs: number): Promise<BrokerConnection> {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      // Reads land in one reused buffer (no Buffer per read and no stream machinery), and are
+      // copied once into their frame. Nothing arrives before the connection exists: it sends first.
+      let connection: BrokerConnection | undefined;
+      const socket = connect({
+        host,
+        port,
+        onread: {
+          buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+          callback: (bytes: number, buffer: Uint8Array) => {
+            connection?.onRead(buffer, bytes);
+            return true; // keep reading: a response is consumed as soon as it is whole
+          },
+        },
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
@@ -51,7 +72,8 @@ export class BrokerConnection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new BrokerConnection(socket, clientId, address));
+        connection = new BrokerConnection(socket, clientId, address);
+        resolve(connection);
       });
     });
   }
@@ -98,38 +120,36 @@ export class BrokerConnection {
   }
 
   /**
-   * Fetch responses run to megabytes in 64 KiB chunks: they are joined once, when the frame is
-   * complete, rather than copied again with every chunk.
+   * Frames the bytes of one read: a size prefix (which may come split over reads), then that
+   * many bytes copied into a frame of their own, handed over once whole.
    */
-  private onData(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    for (;;) {
-      if (this.frameSize < 0) {
-        if (this.buffered < 4) return;
-        this.frameSize = 4 + this.head(4).readInt32BE(0);
+  private onRead(buffer: Uint8Array, bytes: number): void {
+    let at = 0;
+    while (at < bytes) {
+      if (this.frame === undefined) {
+        while (this.sizePrefixBytes < 4 && at < bytes) {
+          this.sizePrefix = (this.sizePrefix << 8) | (buffer[at++] as number);
+          this.sizePrefixBytes += 1;
+        }
+        if (this.sizePrefixBytes < 4) return;
+        if (this.sizePrefix < 4 || this.sizePrefix > MAX_FRAME_BYTES) {
+          this.fail(`malformed response frame of ${this.sizePrefix} bytes`);
+          return;
+        }
+        this.frame = Buffer.allocUnsafe(this.sizePrefix);
+        this.frameFilled = 0;
       }
-      if (this.buffered < this.frameSize) return;
-      const joined = this.head(this.frameSize);
-      const frame = joined.subarray(4, this.frameSize);
-      const rest = joined.length > this.frameSize ? joined.subarray(this.frameSize) : undefined;
-      this.chunks = rest === undefined ? this.chunks.slice(1) : [rest, ...this.chunks.slice(1)];
-      this.buffered -= this.frameSize;
-      this.frameSize = -1;
+      const frame = this.frame;
+      const take = Math.min(bytes - at, frame.length - this.frameFilled);
+      frame.set(buffer.subarray(at, at + take), this.frameFilled);
+      at += take;
+      this.frameFilled += take;
+      if (this.frameFilled < frame.length) return;
+      this.frame = undefined;
+      this.sizePrefix = 0;
+      this.sizePrefixBytes = 0;
       this.deliver(frame);
     }
-  }
-
-  /** Makes the first chunk at least `bytes` long (joining chunks if needed) and returns it. */
-  private head(bytes: number): Buffer {
-    const first = this.chunks[0] as Buffer;
-    if (first.length >= bytes) return first;
-    let count = 0;
-    let length = 0;
-    while (length < bytes) length += (this.chunks[count++] as Buffer).length;
-    const joined = Buffer.concat(this.chunks.slice(0, count), length);
-    this.chunks.splice(0, count, joined);
-    return joined;
   }
 
   private deliver(frame: Buffer): void {

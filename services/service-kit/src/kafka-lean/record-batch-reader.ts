@@ -1,3 +1,6 @@
+import { headerSelectionOf } from './header-selection.js';
+import { Cursor } from './record-cursor.js';
+
 /**
  * A record as the lean consumer delivers it: the fields of kafkajs's KafkaMessage the services
  * read. Header values are UTF-8 text (every Terrapulse header is), which kafkajs's header type
@@ -12,6 +15,12 @@ export interface LeanRecord {
   /** Decimal milliseconds. */
   readonly timestamp: string;
   readonly attributes: number;
+  /**
+   * The last value of each of `names` into `into` (undefined where the record has none), read
+   * straight from the record's bytes: for a reader of a few known headers per record, without
+   * the `headers` object. Pass the same, unchanging list every time: it is compiled once.
+   */
+  headerValues(names: readonly string[], into: Array<string | undefined>): void;
 }
 
 /**
@@ -58,7 +67,19 @@ class RecordView implements LeanRecord {
     this.#headers = headers;
     return headers;
   }
+
+  headerValues(names: readonly string[], into: Array<string | undefined>): void {
+    const cursor = headerCursor;
+    cursor.buffer = this.buffer;
+    cursor.at = this.headersStart;
+    headerSelectionOf(names).read(cursor, into);
+    cursor.buffer = EMPTY; // kept, the buffer would pin the whole fetch response
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
+/** Reused by `headerValues`, which runs to its end without yielding: no cursor per record. */
+const headerCursor = new Cursor(EMPTY, 0);
 
 /** baseOffset 8, batchLength 4: what precedes the rest of a batch. */
 const BATCH_LOG_OVERHEAD = 12;
@@ -70,145 +91,6 @@ const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export class UnsupportedBatchError extends Error {
   override readonly name = 'UnsupportedBatchError';
-}
-
-/** A decoded header name, with the value it came with last time. */
-interface KnownName {
-  readonly bytes: Buffer;
-  readonly name: string;
-  last: { readonly bytes: Buffer; readonly text: string } | undefined;
-}
-
-/** Decoded header names by byte length (up to 63), a few per length. */
-const HEADER_NAMES: Array<KnownName[] | undefined> = new Array(64);
-
-/** Decoded header values by FNV-1a hash of their bytes; cleared when full. */
-const HEADER_VALUES = new Map<number, { bytes: Buffer; text: string }>();
-const MAX_CACHED_VALUES = 50_000;
-const MAX_CACHED_VALUE_BYTES = 256;
-
-function sameBytes(buffer: Buffer, start: number, bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) if (buffer[start + i] !== bytes[i]) return false;
-  return true;
-}
-
-/** A cursor over one fetched partition's bytes: varints read in place, keys and values as views. */
-class Cursor {
-  at: number;
-
-  constructor(
-    readonly buffer: Buffer,
-    at: number,
-  ) {
-    this.at = at;
-  }
-
-  varint(): number {
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = this.buffer[this.at++] as number;
-      result |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80 && shift < 35);
-    return (result >>> 1) ^ -(result & 1);
-  }
-
-  /** Timestamp deltas are varlongs; beyond 2^31 ms (24 days) within one batch they need the slow path. */
-  varlong(): number {
-    let result = 0;
-    let multiplier = 1;
-    let byte: number;
-    do {
-      byte = this.buffer[this.at++] as number;
-      result += (byte & 0x7f) * multiplier;
-      multiplier *= 128;
-    } while (byte & 0x80);
-    return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
-  }
-
-  bytes(): Buffer | null {
-    const length = this.varint();
-    if (length < 0) return null;
-    const value = this.buffer.subarray(this.at, this.at + length);
-    this.at += length;
-    return value;
-  }
-
-  skip(): void {
-    const length = this.varint();
-    if (length > 0) this.at += length;
-  }
-
-  /**
-   * A header value. Most repeat from record to record (a device's MQTT topic, the QoS, the
-   * bridge id), so decoded values are kept: first the value that came last with the same name
-   * (the QoS, the bridge id, the content type are the same in every record, a receive time in
-   * the next few), a comparison; then by a hash of their bytes: a hit costs a hash and a
-   * comparison instead of a native decode and a new string.
-   */
-  headerValue(name: KnownName): string {
-    const length = this.varint();
-    if (length <= 0) return '';
-    const start = this.at;
-    const end = start + length;
-    this.at = end;
-    if (length > MAX_CACHED_VALUE_BYTES) return this.buffer.toString('utf8', start, end);
-    const last = name.last;
-    if (last !== undefined && last.bytes.length === length && sameBytes(this.buffer, start, last.bytes))
-      return last.text;
-    const value = this.#cachedValue(start, end);
-    name.last = value;
-    return value.text;
-  }
-
-  #cachedValue(start: number, end: number): { readonly bytes: Buffer; readonly text: string } {
-    const length = end - start;
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (this.buffer[i] as number), 0x01000193);
-    const cached = HEADER_VALUES.get(hash);
-    if (
-      cached !== undefined &&
-      cached.bytes.length === length &&
-      sameBytes(this.buffer, start, cached.bytes)
-    ) {
-      return cached;
-    }
-    const value = {
-      bytes: Buffer.from(this.buffer.subarray(start, end)),
-      text: this.buffer.toString('utf8', start, end),
-    };
-    if (HEADER_VALUES.size >= MAX_CACHED_VALUES) HEADER_VALUES.clear();
-    HEADER_VALUES.set(hash, value);
-    return value;
-  }
-
-  /**
-   * A header name: the same few names come in every record, so they are decoded once; an
-   * unusual one (beyond 8 per length) is decoded each time, with no value remembered.
-   */
-  headerName(): KnownName {
-    const length = this.varint();
-    const start = this.at;
-    this.at += length;
-    const candidates = HEADER_NAMES[length];
-    if (candidates !== undefined) {
-      for (const candidate of candidates)
-        if (sameBytes(this.buffer, start, candidate.bytes)) return candidate;
-    }
-    const known: KnownName = {
-      bytes: Buffer.from(this.buffer.subarray(start, start + length)),
-      name: this.buffer.toString('utf8', start, start + length),
-      last: undefined,
-    };
-    if (length < HEADER_NAMES.length && (candidates?.length ?? 0) < 8) {
-      const list = candidates ?? [];
-      HEADER_NAMES[length] = list;
-      list.push(known);
-    }
-    return known;
-  }
 }
 
 /**

@@ -64,21 +64,20 @@ export function normalizeReading(reading: EnvelopeReading, ctx: ReadingContext):
     return refuse('ts', 'TIMESTAMP_TOO_OLD', `timestamp ${ts} is ${age} ms before reception`);
   }
   const { record } = ctx.device;
-  return {
-    ok: true,
-    reading: {
-      deviceId: ctx.deviceId,
-      tenant: record.tenant,
-      site: record.site,
-      domain: metric.domain,
-      metric: metric.id,
-      kind: metric.kind,
-      unit: metric.unit,
-      value: converted.value,
-      ts,
-      receivedAt: ctx.receivedAt,
-      dims,
-      ...(ctx.seq !== undefined && { sourceSeq: ctx.seq }),
-    },
+  const normalized: { -readonly [K in keyof NormalizedReading]: NormalizedReading[K] } = {
+    deviceId: ctx.deviceId,
+    tenant: record.tenant,
+    site: record.site,
+    domain: metric.domain,
+    metric: metric.id,
+    kind: metric.kind,
+    unit: metric.unit,
+    value: converted.value,
+    ts,
+    receivedAt: ctx.receivedAt,
+    dims,
   };
+  // Added last, as a spread would, without the spread's two extra objects per reading.
+  if (ctx.seq !== undefined) normalized.sourceSeq = ctx.seq;
+  return { ok: true, reading: normalized };
 }

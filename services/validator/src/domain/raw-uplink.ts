@@ -20,6 +20,12 @@ export interface RawUplink {
   /** The MQTT payload, byte for byte; null only if a producer wrote a tombstone by mistake. */
   readonly value: Uint8Array | null;
   readonly headers?: Readonly<Record<string, RawHeaderValue>>;
+  /**
+   * Offered by the lean consumer's records: the last value of each of `names` (the same list every
+   * time) into `into`, read from the record's bytes without building `headers`. When absent, readers
+   * take `headers`; both give the same values.
+   */
+  readonly headerValues?: (names: readonly string[], into: Array<string | undefined>) => void;
 }
 
 export type RawHeadersRead =

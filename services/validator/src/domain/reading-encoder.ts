@@ -51,9 +51,14 @@ export function encodeReading(reading: NormalizedReading): Buffer {
 
 function hasPlainShape(reading: object): boolean {
   if (Object.getPrototypeOf(reading) !== Object.prototype || 'toJSON' in reading) return false;
-  const keys = Object.keys(reading);
-  if (keys.length !== REQUIRED_KEYS && keys.length !== KEYS.length) return false;
-  for (let i = 0; i < keys.length; i += 1) if (keys[i] !== KEYS[i]) return false;
+  // for-in rather than Object.keys: the same keys in the same order here (an inherited enumerable
+  // key only adds a mismatch), without an array per reading.
+  let count = 0;
+  for (const key in reading) {
+    if (count === KEYS.length || key !== KEYS[count]) return false;
+    count += 1;
+  }
+  if (count < REQUIRED_KEYS) return false;
   const r = reading as Record<Key, unknown>;
   for (let i = 0; i < STRING_KEYS; i += 1) if (typeof r[KEYS[i] as Key] !== 'string') return false;
   const { dims } = r;
@@ -61,7 +66,7 @@ function hasPlainShape(reading: object): boolean {
     Number.isFinite(r.value) &&
     Number.isFinite(r.ts) &&
     Number.isFinite(r.receivedAt) &&
-    (keys.length === REQUIRED_KEYS || Number.isFinite(r.sourceSeq)) &&
+    (count === REQUIRED_KEYS || Number.isFinite(r.sourceSeq)) &&
     typeof dims === 'object' &&
     dims !== null &&
     Object.getPrototypeOf(dims) === Object.prototype &&

@@ -38,6 +38,9 @@ const BRIDGE_ID = RAW_HEADERS.bridgeId;
 const CONTENT_TYPE = RAW_HEADERS.contentType;
 const RECEIVED_AT = RAW_HEADERS.receivedAt;
 const STABLE_HEADERS = [MQTT_TOPIC, MQTT_QOS, MQTT_RETAIN, BRIDGE_ID, CONTENT_TYPE] as const;
+/** What a record that reads its own headers is asked for: the stable headers, then the receive time. */
+const READ_HEADERS: readonly string[] = [...STABLE_HEADERS, RECEIVED_AT];
+const RECEIVED_AT_INDEX = STABLE_HEADERS.length;
 const receivedAtSchema = RawMessageHeaders.shape[RAW_HEADERS.receivedAt];
 
 /**
@@ -47,6 +50,8 @@ const receivedAtSchema = RawMessageHeaders.shape[RAW_HEADERS.receivedAt];
  */
 const topicKey = (value: HeaderValue | undefined): string =>
   value === undefined ? '' : typeof value === 'string' ? value : value.toString('latin1');
+
+type RecordReadingHeaders = RawUplink & Required<Pick<RawUplink, 'headerValues'>>;
 
 /** One combination of stable header values seen valid, with what its topic parses to. */
 interface MemoEntry {
@@ -70,31 +75,47 @@ export class UplinkMetaReader {
   private entries = 0;
   /** Scratch list of the current message's stable values, reused so a read allocates nothing. */
   private readonly values: (HeaderValue | undefined)[] = new Array(STABLE_HEADERS.length);
+  /** The current message's receive-time header, as `lastHeaderValue` gives it. */
+  private receivedAtValue: HeaderValue | undefined | null;
+  /** Scratch list of the values a record reads for READ_HEADERS. */
+  private readonly texts: (string | undefined)[] = new Array(READ_HEADERS.length);
 
   constructor(private readonly maxEntries = 20_000) {}
 
   read(uplink: RawUplink): UplinkMeta {
-    // A getter on some clients' records (decoded on first use): read once.
-    const { headers } = uplink;
-    const key = this.collectStableValues(headers);
+    const key =
+      uplink.headerValues !== undefined
+        ? this.collectFromRecord(uplink as RecordReadingHeaders)
+        : this.collectFromHeaders(uplink.headers);
     const known = key === undefined ? undefined : this.find(key);
     if (known === undefined) return this.readFully(uplink, key);
-    const receivedAt = this.receivedAt(headers);
+    const receivedAt = this.receivedAt();
     if (receivedAt === undefined) return this.readFully(uplink, undefined); // known: not remembered twice
     return { ok: true, mqttTopic: known.mqttTopic, topic: known.topic, receivedAt };
   }
 
+  /** The lean consumer's records read the few headers from their bytes: no headers object. */
+  private collectFromRecord(uplink: RecordReadingHeaders): string {
+    const { values, texts } = this;
+    uplink.headerValues(READ_HEADERS, texts);
+    for (let i = 0; i < STABLE_HEADERS.length; i += 1) values[i] = texts[i];
+    this.receivedAtValue = texts[RECEIVED_AT_INDEX];
+    return topicKey(values[0]);
+  }
+
   /**
-   * Fills `values` and returns the memo key; undefined when a header has an unusual shape. One
-   * lookup per header name, each by its own constant name: a loop over the names would make one
-   * lookup site see every name, which V8 then serves by its slowest path.
+   * Fills `values` and `receivedAtValue` and returns the memo key; undefined when a stable header
+   * has an unusual shape. One lookup per header name, each by its own constant name: a loop over
+   * the names would make one lookup site see every name, which V8 then serves by its slowest path.
    */
-  private collectStableValues(headers: RawUplink['headers']): string | undefined {
+  private collectFromHeaders(headers: RawUplink['headers']): string | undefined {
     const { values } = this;
     if (headers === undefined) {
       values.fill(undefined);
+      this.receivedAtValue = undefined;
       return topicKey(undefined);
     }
+    this.receivedAtValue = lastHeaderValue(headers[RECEIVED_AT]);
     const topic = lastHeaderValue(headers[MQTT_TOPIC]);
     const qos = lastHeaderValue(headers[MQTT_QOS]);
     const retain = lastHeaderValue(headers[MQTT_RETAIN]);
@@ -126,8 +147,8 @@ export class UplinkMetaReader {
   }
 
   /** The common epoch-ms digits read in place, else the contract's codec on the header text. */
-  private receivedAt(headers: RawUplink['headers']): number | undefined {
-    const value = lastHeaderValue(headers?.[RECEIVED_AT]);
+  private receivedAt(): number | undefined {
+    const value = this.receivedAtValue;
     if (value === null) return undefined;
     const digits = plainDigits(value);
     if (digits !== undefined) return digits;
