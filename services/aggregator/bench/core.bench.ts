@@ -8,15 +8,15 @@
  * emit tick runs every `AGGREGATOR_EMIT_INTERVAL_MS` and a checkpoint every
  * `AGGREGATOR_CHECKPOINT_INTERVAL_MS` of that clock, so draining, aggregate encoding and
  * checkpoint encoding weigh per reading what they weigh in the pipeline at that rate. The sink
- * encodes aggregates as the lean sink does (`aggregateJson`), the checkpoint store as the Kafka
- * one does (`encodeCheckpoint`). With a simulated clock the output is deterministic: the digest
+ * encodes aggregates as the lean sink does (`writeAggregate` into one buffer), the checkpoint
+ * store as the Kafka one does (`encodeCheckpoint`). With a simulated clock the output is deterministic: the digest
  * of every byte written must not change when only the speed of the code does.
  */
 
 import { createHash, type Hash } from 'node:crypto';
 import type { Aggregate, NormalizedReading } from '@terrapulse/contracts';
 import { silentLogger } from '@terrapulse/service-kit';
-import { aggregateJson } from '../src/adapters/kafka/aggregate-json.js';
+import { writeAggregate } from '../src/adapters/kafka/aggregate-json.js';
 import { windowStoreOptions } from '../src/app.js';
 import { encodeCheckpoint } from '../src/checkpoint-codec.js';
 import { aggregatorOptions, loadConfig } from '../src/config.js';
@@ -29,6 +29,7 @@ import type {
   SourceHandlers,
   SourceMessage,
 } from '../src/index.js';
+import { JsonBytes } from '../src/json-bytes.js';
 import { createAggregatorMetrics } from '../src/metrics.js';
 import { PartitionProcessor } from '../src/partition-processor.js';
 
@@ -113,10 +114,17 @@ class BenchSource implements ReadingSource {
 }
 
 class EncodingSink implements AggregateSink {
+  readonly #values = new JsonBytes(1024 * 1024);
   constructor(readonly digest: Hash) {}
   async connect(): Promise<void> {}
   async send(aggregates: readonly Aggregate[]): Promise<void> {
-    for (const aggregate of aggregates) this.digest.update(Buffer.from(aggregateJson(aggregate)));
+    const values = this.#values;
+    values.reset();
+    for (const aggregate of aggregates) {
+      const start = values.at;
+      writeAggregate(values, aggregate);
+      this.digest.update(values.buffer.subarray(start, values.at));
+    }
   }
   async close(): Promise<void> {}
 }

@@ -26,6 +26,9 @@ const FIELDS = NormalizedReading.shape;
  * dimensions text are the same bytes are split without `JSON.parse`; only their numbers are read,
  * and the split accepts only numbers the contract accepts. Anything else takes the path above.
  *
+ * A record of a known series decodes into that series' own result object, updated in place (a
+ * reading allocates nothing of its own): read it before the next `decode`, keep none of it.
+ *
  * Never throws: a bad record is the caller's to count and skip.
  */
 export class ReadingDecoder {
@@ -46,8 +49,7 @@ export class ReadingDecoder {
     const known = device === undefined ? undefined : this.#known.get(device);
     if (known !== undefined) {
       for (const series of known) {
-        if (parts.splitAs(text, series.seriesText, series.dimsText))
-          return { ok: true, reading: readingOf(series, parts) };
+        if (parts.splitAs(text, series.seriesText, series.dimsText)) return resultOf(series, parts);
       }
     }
     const split = parts.split(text);
@@ -94,20 +96,52 @@ export class ReadingDecoder {
       known = [];
       this.#known.set(parts.device, known);
     }
-    known.push({ seriesText, dimsText, ...seriesMetaOf(reading) });
+    known.push({
+      seriesText,
+      dimsText,
+      meta: seriesMetaOf(reading),
+      withSeq: undefined,
+      withoutSeq: undefined,
+    });
     this.#knownCount++;
   }
 }
 
 /** A validated series, with the text its records have in the validator's layout. */
-type KnownSeries = Omit<NormalizedReading, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'> & {
+interface KnownSeries {
   readonly seriesText: string;
   readonly dimsText: string;
-};
+  readonly meta: Omit<NormalizedReading, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
+  /** Its result for records with a `sourceSeq`, and for those without: reused record after record. */
+  withSeq: { ok: true; reading: NormalizedReading } | undefined;
+  withoutSeq: { ok: true; reading: NormalizedReading } | undefined;
+}
 
-/** The reading JSON.parse would give for a record of a known series: same keys, same order. */
+/**
+ * The reading JSON.parse would give for a record of a known series (same keys, same order), in
+ * the series' result object for records with or without a `sourceSeq`.
+ */
+function resultOf(known: KnownSeries, parts: ReadingParts): { ok: true; reading: NormalizedReading } {
+  const { value, ts, receivedAt, sourceSeq } = parts;
+  if (sourceSeq === undefined) {
+    known.withoutSeq ??= { ok: true, reading: readingOf(known, parts) };
+    const reading = known.withoutSeq.reading;
+    reading.value = value;
+    reading.ts = ts;
+    reading.receivedAt = receivedAt;
+    return known.withoutSeq;
+  }
+  known.withSeq ??= { ok: true, reading: readingOf(known, parts) };
+  const reading = known.withSeq.reading;
+  reading.value = value;
+  reading.ts = ts;
+  reading.receivedAt = receivedAt;
+  reading.sourceSeq = sourceSeq;
+  return known.withSeq;
+}
+
 function readingOf(known: KnownSeries, parts: ReadingParts): NormalizedReading {
-  const { deviceId, tenant, site, domain, metric, kind, unit, dims } = known;
+  const { deviceId, tenant, site, domain, metric, kind, unit, dims } = known.meta;
   const { value, ts, receivedAt, sourceSeq } = parts;
   return sourceSeq === undefined
     ? { deviceId, tenant, site, domain, metric, kind, unit, value, ts, receivedAt, dims }

@@ -139,8 +139,12 @@ export class Series {
     return open[open.indexOf(window) + 1];
   }
 
+  /** @throws Error on an empty window, which never exists in a store. */
   aggregate(kind: WindowKind, window: WindowState, computedAt: number): Aggregate {
-    const stats = window.stats();
+    // The statistics field by field, as `window.stats()` gives them, without its object and spread.
+    const { count, lastTs, lastValue: last } = window;
+    if (lastTs === undefined || last === undefined) throw new Error('an empty window has no statistics');
+    const sum = window.sum();
     const { meta } = this;
     const aggregate: Aggregate = {
       deviceId: meta.deviceId,
@@ -154,7 +158,13 @@ export class Series {
       window: kind,
       windowStart: window.start,
       windowEnd: window.end,
-      ...stats,
+      count,
+      sum,
+      min: window.min,
+      max: window.max,
+      mean: sum / count,
+      last,
+      lastTs,
       timezone: this.calendar.timeZone,
       computedAt,
     };

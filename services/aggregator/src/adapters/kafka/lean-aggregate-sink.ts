@@ -1,7 +1,8 @@
 import type { Aggregate } from '@terrapulse/contracts';
 import { type LeanMessage, LeanProducer, type Logger } from '@terrapulse/service-kit';
+import { JsonBytes } from '../../json-bytes.js';
 import type { AggregateSink } from '../../ports/aggregate-sink.js';
-import { aggregateJson } from './aggregate-json.js';
+import { writeAggregate } from './aggregate-json.js';
 
 export interface LeanAggregateSinkOptions {
   readonly brokers: readonly string[];
@@ -25,6 +26,8 @@ export class LeanAggregateSink implements AggregateSink {
   readonly #topic: string;
   readonly #maxRequestBytes: number;
   readonly #producer: LeanProducer;
+  /** Where a send writes its records' values; undefined while a send uses it. */
+  #values: JsonBytes | undefined;
 
   constructor(options: LeanAggregateSinkOptions) {
     this.#topic = options.topic;
@@ -35,25 +38,48 @@ export class LeanAggregateSink implements AggregateSink {
       logger: options.logger,
       maxMergeBytes: this.#maxRequestBytes,
     });
+    this.#values = new JsonBytes(this.#maxRequestBytes + 64 * 1024);
   }
 
   connect(): Promise<void> {
     return this.#producer.connect();
   }
 
-  /** Request after request, in order, so a device's aggregates are written in the order given. */
+  /**
+   * Request after request, in order, so a device's aggregates are written in the order given.
+   * Values are views of one buffer, written in place: the producer copies them into its record
+   * batch before a request settles, so the buffer serves the next request, and the next send.
+   */
   async send(aggregates: readonly Aggregate[]): Promise<void> {
+    // A send running beside another (the port allows it) writes into a buffer of its own.
+    const values = this.#values ?? new JsonBytes(this.#maxRequestBytes + 64 * 1024);
+    this.#values = undefined;
+    try {
+      await this.#sendFrom(values, aggregates);
+    } finally {
+      this.#values = values;
+    }
+  }
+
+  async #sendFrom(values: JsonBytes, aggregates: readonly Aggregate[]): Promise<void> {
     let messages: LeanMessage[] = [];
     let bytes = 0;
+    values.reset();
     for (const aggregate of aggregates) {
-      const value = Buffer.from(aggregateJson(aggregate));
-      if (bytes + value.length > this.#maxRequestBytes && messages.length > 0) {
+      let start = values.at;
+      writeAggregate(values, aggregate);
+      const length = values.at - start;
+      if (bytes + length > this.#maxRequestBytes && messages.length > 0) {
         await this.#producer.send([{ topic: this.#topic, messages }]);
         messages = [];
         bytes = 0;
+        // The sent values are copied: this one moves to the front, the rest is written after it.
+        values.buffer.copy(values.buffer, 0, start, start + length);
+        values.at = length;
+        start = 0;
       }
-      messages.push({ key: aggregate.deviceId, value });
-      bytes += value.length + aggregate.deviceId.length + 64;
+      messages.push({ key: aggregate.deviceId, value: values.buffer.subarray(start, start + length) });
+      bytes += length + aggregate.deviceId.length + 64;
     }
     if (messages.length > 0) await this.#producer.send([{ topic: this.#topic, messages }]);
   }
