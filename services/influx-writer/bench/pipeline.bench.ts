@@ -51,15 +51,15 @@ const env = readLocalEnvironment();
 const runId = `benchpipe_${randomUUID().slice(0, 8)}`;
 const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000;
 const METRICS = [
-  { domain: 'water', metric: 'water.flow', unit: 'm3/h', kind: 'instantaneous' },
-  { domain: 'energy', metric: 'energy.active_energy_index', unit: 'kWh', kind: 'cumulative_index' },
-  { domain: 'mobility', metric: 'mobility.bike_count', unit: 'count', kind: 'count_per_interval' },
+  { domain: 'water', metric: 'water.flow', kind: 'instantaneous', unit: 'm3/h' },
+  { domain: 'energy', metric: 'energy.active_energy_index', kind: 'cumulative_index', unit: 'kWh' },
+  { domain: 'mobility', metric: 'mobility.bike_count', kind: 'count_per_interval', unit: 'count' },
 ] as const;
 const VEHICLE_COUNT = {
   domain: 'mobility',
   metric: 'mobility.vehicle_count',
-  unit: 'count',
   kind: 'count_per_interval',
+  unit: 'count',
 } as const;
 const VEHICLE_CLASSES = ['car', 'van', 'truck', 'bus', 'motorcycle'] as const;
 const WINDOWS = [
@@ -68,7 +68,10 @@ const WINDOWS = [
   ['1d', 86_400_000],
 ] as const;
 
-/** A fleet of 600 devices on 3 tenants, one reading every 10 s each, some counting vehicles. */
+/**
+ * A fleet of 600 devices on 3 tenants, one reading every 10 s each, some counting vehicles; keys in
+ * the order the validator writes them.
+ */
 function reading(i: number): NormalizedReading {
   const device = i % 600;
   const counter = i % 100 < DIMS_PERCENT;
@@ -114,9 +117,10 @@ function aggregate(i: number, n: number): Aggregate {
     mean: sum / count,
     last: r.value,
     lastTs: r.ts,
-    ...(r.kind === 'cumulative_index' && { consumption: Math.round(r.value * 10) / 100 }),
     timezone: 'Europe/Paris',
     computedAt: r.ts + 1_000,
+    // Last, as the aggregator adds it.
+    ...(r.kind === 'cumulative_index' && { consumption: Math.round(r.value * 10) / 100 }),
   };
 }
 

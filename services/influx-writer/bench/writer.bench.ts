@@ -39,12 +39,15 @@ const env = readLocalEnvironment();
 const runId = `bench_${randomUUID().slice(0, 8)}`;
 const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 86_400_000;
 const METRICS = [
-  { domain: 'water', metric: 'water.flow', unit: 'm3/h', kind: 'instantaneous' },
-  { domain: 'energy', metric: 'energy.active_power', unit: 'W', kind: 'instantaneous' },
-  { domain: 'mobility', metric: 'mobility.bike_count', unit: 'count', kind: 'count_per_interval' },
+  { domain: 'water', metric: 'water.flow', kind: 'instantaneous', unit: 'm3/h' },
+  { domain: 'energy', metric: 'energy.active_power', kind: 'instantaneous', unit: 'W' },
+  { domain: 'mobility', metric: 'mobility.bike_count', kind: 'count_per_interval', unit: 'count' },
 ] as const;
 
-/** A fleet of 600 devices on 3 tenants, one reading every 10 s each, as the simulator sends them. */
+/**
+ * A fleet of 600 devices on 3 tenants, one reading every 10 s each, as the simulator sends them;
+ * keys in the order the validator writes them.
+ */
 function benchReading(i: number): NormalizedReading {
   const device = i % 600;
   const spec = METRICS[device % METRICS.length] ?? METRICS[0];

@@ -1,14 +1,15 @@
-import { ends, F, type Field, has, isPlain, scanRecord, starts } from './compact-scan.js';
+import { scanRecord } from './compact-scan.js';
 import { MAX_TIMESTAMP_MS, type MeasurementKind, type MeasurementNames } from './line-protocol.js';
 import { type LineWriter, OneLine } from './line-writer.js';
-import { NO_DIMS_TEXT, type SeriesTagCache } from './series-tag-cache.js';
+import { ends, F, type Field, has, isPlain, starts } from './record-fields.js';
+import type { SeriesTagCache } from './series-tag-cache.js';
 
 /**
  * A shortcut past JSON.parse for readings and aggregates as the validator and the aggregator
  * write them (JSON.stringify: compact, plain strings, dimensions as a flat object of strings).
  *
  * Why: JSON.parse, the objects it builds and String() of every float were half of the writer's
- * own CPU. The scanner (compact-scan.ts) reads the text once, noting where the fields a point
+ * own CPU. The scanner (compact-scan.ts) reads the record's bytes once, noting where the fields a point
  * needs lie; the line is then written byte by byte into the batch: the measurement name and the
  * series tag set from caches, number texts copied instead of parsed and formatted again.
  *
@@ -23,6 +24,11 @@ import { NO_DIMS_TEXT, type SeriesTagCache } from './series-tag-cache.js';
  */
 
 const ZERO = 48;
+const ONE = 49;
+const FIVE = 53;
+const LOWER_D = 100;
+const LOWER_H = 104;
+const LOWER_M = 109;
 
 export interface CompactLine {
   readonly ok: true;
@@ -48,7 +54,8 @@ export function compactLine(
   names: MeasurementNames,
   tags: SeriesTagCache,
 ): CompactLine | undefined {
-  const measurement = writeCompactLine(stream, text, measurementBytes(names), tags, oneLine);
+  const record = Buffer.from(text);
+  const measurement = writeCompactLine(stream, record, measurementBytes(names), tags, oneLine);
   return measurement === undefined ? undefined : { ok: true, line: oneLine.line, measurement };
 }
 
@@ -68,30 +75,23 @@ let at = 0;
  */
 export function writeCompactLine(
   stream: 'readings' | 'aggregates',
-  text: string,
+  record: Buffer,
   names: MeasurementBytes,
   tags: SeriesTagCache,
   lines: LineWriter,
 ): MeasurementKind | undefined {
-  if (!scanRecord(stream, text)) return undefined;
-  const measurement = stream === 'readings' ? 'reading' : windowMeasurement(text);
+  if (!scanRecord(stream, record)) return undefined;
+  const measurement = stream === 'readings' ? 'reading' : windowMeasurement(record);
   if (measurement === undefined) return undefined;
-  const series = tags.series(
-    field(text, F.deviceId),
-    field(text, F.tenant),
-    field(text, F.site),
-    field(text, F.domain),
-    field(text, F.metric),
-    field(text, F.unit),
-    (ends[F.dims] ?? 0) - (starts[F.dims] ?? 0) === 2 ? NO_DIMS_TEXT : field(text, F.dims),
-  )?.bytes;
+  // The series fields come first in F, in the order seriesIn takes them.
+  const series = tags.seriesIn(record, starts, ends)?.bytes;
   if (series === undefined) return undefined;
   const name = names[measurement];
-  out = lines.room(name.length + series.length + text.length + LINE_SLACK);
+  out = lines.room(name.length + series.length + record.length + LINE_SLACK);
   at = lines.start;
   put(name);
   put(series);
-  if (!(stream === 'readings' ? readingFields(text) : aggregateFields(text))) return undefined;
+  if (!(stream === 'readings' ? readingFields(record) : aggregateFields(record))) return undefined;
   lines.commit(at, measurement);
   return measurement;
 }
@@ -111,58 +111,58 @@ const NS_PER_MS = ascii('000000');
 const SPACE = 32;
 
 /** ` value=... ts` of a reading: false when a number cannot be written. */
-function readingFields(text: string): boolean {
+function readingFields(record: Buffer): boolean {
   put(VALUE);
-  return float(text, F.value) && timestampNs(text, F.ts);
+  return float(record, F.value) && timestampNs(record, F.ts);
 }
 
 /** ` count=...i,sum=...,last=...[,consumption=...][,resets=...i] ts` of an aggregate. */
-function aggregateFields(text: string): boolean {
+function aggregateFields(record: Buffer): boolean {
   put(COUNT);
-  copy(text, F.count);
+  copy(record, F.count);
   put(SUM);
-  if (!float(text, F.sum)) return false;
+  if (!float(record, F.sum)) return false;
   put(MIN);
-  if (!float(text, F.min)) return false;
+  if (!float(record, F.min)) return false;
   put(MAX);
-  if (!float(text, F.max)) return false;
+  if (!float(record, F.max)) return false;
   put(MEAN);
-  if (!float(text, F.mean)) return false;
+  if (!float(record, F.mean)) return false;
   put(LAST);
-  if (!float(text, F.last)) return false;
+  if (!float(record, F.last)) return false;
   if (has(F.consumption)) {
     put(CONSUMPTION);
-    if (!float(text, F.consumption)) return false;
+    if (!float(record, F.consumption)) return false;
   }
   if (has(F.resets)) {
     put(RESETS);
-    copy(text, F.resets);
+    copy(record, F.resets);
     put(INTEGER);
   }
-  return timestampNs(text, F.windowStart);
+  return timestampNs(record, F.windowStart);
 }
 
 /** The measurement of the aggregate's window, read in place. */
-function windowMeasurement(text: string): MeasurementKind | undefined {
+function windowMeasurement(record: Buffer): MeasurementKind | undefined {
   const start = starts[F.window] ?? 0;
   const length = (ends[F.window] ?? 0) - start;
-  if (length === 3 && text.startsWith('15m', start)) return 'aggregate_15m';
-  if (length === 2 && text.startsWith('1h', start)) return 'aggregate_1h';
-  if (length === 2 && text.startsWith('1d', start)) return 'aggregate_1d';
+  const c0 = record[start];
+  const c1 = record[start + 1];
+  if (length === 3 && c0 === ONE && c1 === FIVE && record[start + 2] === LOWER_M) return 'aggregate_15m';
+  if (length === 2 && c0 === ONE && c1 === LOWER_H) return 'aggregate_1h';
+  if (length === 2 && c0 === ONE && c1 === LOWER_D) return 'aggregate_1d';
   return undefined;
 }
-
-const field = (text: string, f: Field) => text.slice(starts[f], ends[f]);
 
 function put(bytes: Buffer): void {
   out.set(bytes, at);
   at += bytes.length;
 }
 
-/** Copies a field's text, a JSON number, hence ASCII: one byte per character. */
-function copy(text: string, f: Field): void {
+/** Copies a field's bytes (a JSON number's, ASCII). */
+function copy(record: Buffer, f: Field): void {
   const end = ends[f] ?? 0;
-  for (let i = starts[f] ?? 0; i < end; i++) out[at++] = text.charCodeAt(i);
+  for (let i = starts[f] ?? 0; i < end; i++) out[at++] = record[i] ?? 0;
 }
 
 /**
@@ -170,12 +170,12 @@ function copy(text: string, f: Field): void {
  * reads a JSON number text to the same double as JSON.parse; String writes ASCII); false when
  * not finite.
  */
-function float(text: string, f: Field): boolean {
+function float(record: Buffer, f: Field): boolean {
   if (isPlain(f)) {
-    copy(text, f);
+    copy(record, f);
     return true;
   }
-  const value = Number(field(text, f));
+  const value = Number(record.toString('latin1', starts[f], ends[f]));
   if (!Number.isFinite(value)) return false;
   const formatted = String(value);
   for (let i = 0; i < formatted.length; i++) out[at++] = formatted.charCodeAt(i);
@@ -183,18 +183,18 @@ function float(text: string, f: Field): boolean {
 }
 
 /** ` ` and msToNs of a whole-number field within InfluxDB's range (its text is its digits). */
-function timestampNs(text: string, f: Field): boolean {
+function timestampNs(record: Buffer, f: Field): boolean {
   const start = starts[f] ?? 0;
   const end = ends[f] ?? 0;
   let ms = 0;
-  for (let i = start; i < end; i++) ms = ms * 10 + (text.charCodeAt(i) - ZERO);
+  for (let i = start; i < end; i++) ms = ms * 10 + ((record[i] ?? 0) - ZERO);
   if (ms > MAX_TIMESTAMP_MS) return false;
   out[at++] = SPACE;
   if (ms === 0) {
     out[at++] = ZERO;
     return true;
   }
-  copy(text, f);
+  copy(record, f);
   put(NS_PER_MS);
   return true;
 }

@@ -1,7 +1,8 @@
 /**
- * JSON number texts for compact-line.ts: where a number ends, and whether its text is already
- * the one String() writes for its value. The shape of the last number scanned is kept here
- * between the calls (the scan is synchronous), so scanning allocates nothing.
+ * JSON number texts for compact-line.ts, read in the record's UTF-8 bytes: where a number ends,
+ * and whether its text is already the one String() writes for its value. The shape of the last
+ * number scanned is kept here between the calls (the scan is synchronous), so scanning allocates
+ * nothing. A read past the end gives -1, which no test below accepts.
  */
 
 const MINUS = 45;
@@ -21,15 +22,15 @@ let exponent = false;
 let endsWithZero = false;
 
 /** Index past a JSON number starting at `i` (its shape noted above), or -1 if it is not one. */
-export function numberEnd(text: string, at: number): number {
+export function numberEnd(bytes: Uint8Array, at: number): number {
   let i = at;
-  let c = text.charCodeAt(i);
+  let c = bytes[i] ?? -1;
   negative = c === MINUS;
-  if (negative) c = text.charCodeAt(++i);
+  if (negative) c = bytes[++i] ?? -1;
   const intStart = i;
-  if (c === ZERO) c = text.charCodeAt(++i);
+  if (c === ZERO) c = bytes[++i] ?? -1;
   else if (c > ZERO && c <= NINE) {
-    do c = text.charCodeAt(++i);
+    do c = bytes[++i] ?? -1;
     while (c >= ZERO && c <= NINE);
   } else return -1;
   intDigits = i - intStart;
@@ -39,20 +40,20 @@ export function numberEnd(text: string, at: number): number {
   endsWithZero = false;
   if (c === DOT) {
     const fracStart = ++i;
-    c = text.charCodeAt(i);
-    while (c === ZERO) c = text.charCodeAt(++i);
+    c = bytes[i] ?? -1;
+    while (c === ZERO) c = bytes[++i] ?? -1;
     fracLeadingZeros = i - fracStart;
-    while (c >= ZERO && c <= NINE) c = text.charCodeAt(++i);
+    while (c >= ZERO && c <= NINE) c = bytes[++i] ?? -1;
     fracDigits = i - fracStart;
     if (fracDigits === 0) return -1;
-    endsWithZero = text.charCodeAt(i - 1) === ZERO;
+    endsWithZero = bytes[i - 1] === ZERO;
   }
   if (c === LOWER_E || c === UPPER_E) {
     exponent = true;
-    c = text.charCodeAt(++i);
-    if (c === PLUS || c === MINUS) c = text.charCodeAt(++i);
+    c = bytes[++i] ?? -1;
+    if (c === PLUS || c === MINUS) c = bytes[++i] ?? -1;
     if (c < ZERO || c > NINE) return -1;
-    do c = text.charCodeAt(++i);
+    do c = bytes[++i] ?? -1;
     while (c >= ZERO && c <= NINE);
   }
   return i;
@@ -63,9 +64,9 @@ export function numberEnd(text: string, at: number): number {
  * exponent, no trailing fraction zero, not `-0`, at most 15 significant digits, and within the
  * range String() writes without exponent (from 1e-6 up).
  */
-export function plainFloat(text: string, at: number): boolean {
+export function plainFloat(bytes: Uint8Array, at: number): boolean {
   if (exponent || endsWithZero) return false;
-  const zeroInt = intDigits === 1 && text.charCodeAt(negative ? at + 1 : at) === ZERO;
+  const zeroInt = intDigits === 1 && bytes[negative ? at + 1 : at] === ZERO;
   if (!zeroInt) return intDigits + fracDigits <= 15;
   if (fracDigits === 0) return !negative;
   return fracLeadingZeros <= 5 && fracDigits - fracLeadingZeros <= 15;

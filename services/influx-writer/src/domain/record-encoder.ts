@@ -35,15 +35,14 @@ export class RecordEncoder {
    * once it is, or why the record is skipped.
    */
   encodeInto(stream: Stream, value: Buffer | null, lines: LineWriter): Skip | undefined {
-    const text = value === null ? null : value.toString();
     if (
-      text !== null &&
+      value !== null &&
       stream !== 'rejections' &&
-      writeCompactLine(stream, text, this.#bytes, this.#tags, lines) !== undefined
+      writeCompactLine(stream, value, this.#bytes, this.#tags, lines) !== undefined
     ) {
       return undefined;
     }
-    const encoded = encodeRecord(stream, text, this.#names);
+    const encoded = encodeRecord(stream, value === null ? null : value.toString(), this.#names);
     if (!encoded.ok) return encoded;
     lines.add(encoded.line, encoded.measurement);
     return undefined;
