@@ -9,6 +9,8 @@ import {
   parsePuback,
   pubackPacketId,
   pubackReasonCode,
+  publishLength,
+  writePublish,
 } from '../src/adapters/mqtt/mqtt-packets.js';
 
 describe('MQTT 5 packets', () => {
@@ -33,6 +35,18 @@ describe('MQTT 5 packets', () => {
     const remaining = 2 + 1 + 2 + 1 + 200;
     expect([packet[1], packet[2]]).toEqual([(remaining % 128) | 0x80, Math.floor(remaining / 128)]);
     expect(packet).toHaveLength(1 + 2 + remaining);
+  });
+
+  it('should write a PUBLISH in place exactly as encodePublish returns it', () => {
+    for (const payload of ['héllo', 'x'.repeat(200), '']) {
+      const topic = Buffer.from('terrapulse/v1/devices/d-1/up/json');
+      const length = Buffer.byteLength(payload, 'utf8');
+      const target = Buffer.alloc(3 + publishLength(topic.length, length) + 2, 0xee);
+      const end = writePublish(target, 3, topic, 0xbeef, payload, length, true);
+      expect(end).toBe(3 + publishLength(topic.length, length));
+      expect(target.subarray(3, end)).toEqual(encodePublish(topic, 0xbeef, payload, true));
+      expect([...target.subarray(0, 3), ...target.subarray(end)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee]);
+    }
   });
 
   it('should encode a CONNECT at protocol level 5 with clean start, username and password', () => {
@@ -77,6 +91,20 @@ describe('MQTT 5 packets', () => {
       [PACKET.PUBACK, 2, 0x87],
       [PACKET.PINGRESP, 0],
     ]);
+  });
+
+  it('should read only the given length of a reused read buffer, keeping a partial packet', () => {
+    const buffer = Buffer.alloc(16, 0xff);
+    const reader = new PacketReader();
+    const seen: number[] = [];
+    const visit = (_type: number, _flags: number, data: Buffer, start: number) =>
+      seen.push(pubackPacketId(data, start));
+    Buffer.from([0x40, 2, 0, 1, 0x40, 2]).copy(buffer);
+    reader.visit(buffer, visit, 6);
+    buffer.fill(0xff);
+    Buffer.from([0, 2, 0x40, 2, 0, 3]).copy(buffer);
+    reader.visit(buffer, visit, 6);
+    expect(seen).toEqual([1, 2, 3]);
   });
 
   it('should read the reason code and Receive Maximum of a CONNACK', () => {

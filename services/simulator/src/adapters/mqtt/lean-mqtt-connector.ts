@@ -5,7 +5,6 @@ import type { DeviceConnection, DeviceConnector, DeviceCredentials } from '../..
 import {
   DISCONNECT,
   encodeConnect,
-  encodePublish,
   markDuplicate,
   PACKET,
   PacketReader,
@@ -15,7 +14,10 @@ import {
   parseDisconnect,
   pubackPacketId,
   pubackReasonCode,
+  publishLength,
+  writePublish,
 } from './mqtt-packets.js';
+import { joinPackets, PacketSlab } from './packet-slab.js';
 
 export interface LeanMqttConnectorOptions {
   /** mqtt://host:port (plain TCP; use the MQTT.js connector for TLS). */
@@ -40,6 +42,16 @@ const REASONS: Readonly<Record<number, string>> = {
   153: 'payload format invalid',
 };
 const reason = (code: number): string => REASONS[code] ?? `reason code 0x${code.toString(16)}`;
+
+/**
+ * The one buffer every device socket reads into (net's `onread`): a read is handled whole before
+ * the next one starts, and PacketReader copies out the bytes of a partial packet, so sharing it
+ * is safe. It spares a Buffer and the Readable stream's push/emit per read, which cost the
+ * simulator more than its PUBACK handling: a device reads a PUBACK per publish.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** Where every device's PUBLISHes are encoded: one device's packets of a turn end up adjacent. */
+const PUBLISH_SLAB = new PacketSlab();
 
 /**
  * A minimal MQTT 5 publisher, one TCP connection per device: what a device's firmware does, and
@@ -106,9 +118,25 @@ class LeanConnection implements DeviceConnection {
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
-      const socket = connectTcp({ host: this.host, port: this.port, noDelay: true });
-      this.socket = socket;
       const reader = new PacketReader();
+      const socket = connectTcp({
+        host: this.host,
+        port: this.port,
+        noDelay: true,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (length: number, buffer: Uint8Array): boolean => {
+            this.lastReceived = Date.now();
+            try {
+              reader.visit(buffer as Buffer, onPacket, length);
+            } catch (error) {
+              socket.destroy(error as Error);
+            }
+            return true;
+          },
+        },
+      });
+      this.socket = socket;
       let settled = false;
       const settle = (error?: Error) => {
         if (settled) return;
@@ -149,14 +177,6 @@ class LeanConnection implements DeviceConnection {
           });
         }
       };
-      socket.on('data', (chunk: Buffer) => {
-        this.lastReceived = Date.now();
-        try {
-          reader.visit(chunk, onPacket);
-        } catch (error) {
-          socket.destroy(error as Error);
-        }
-      });
       socket.on('error', (error) => {
         settle(error);
         if (this.errors++ < 3)
@@ -179,7 +199,9 @@ class LeanConnection implements DeviceConnection {
       this.topicBytes = Buffer.from(topic, 'utf8');
     }
     const packetId = this.allocatePacketId();
-    const packet = encodePublish(this.topicBytes, packetId, payload, false);
+    const payloadLength = Buffer.byteLength(payload, 'utf8');
+    const packet = PUBLISH_SLAB.take(publishLength(this.topicBytes.length, payloadLength));
+    writePublish(packet, 0, this.topicBytes, packetId, payload, payloadLength, false);
     this.inFlight.set(packetId, { packet, onAck });
     if (this.connected && this.written < this.receiveMaximum) this.send(packet);
     else this.held.push(packetId);
@@ -229,7 +251,7 @@ class LeanConnection implements DeviceConnection {
   private flush(): void {
     this.flushScheduled = false;
     if (this.writes.length === 0 || this.socket === undefined || !this.connected) return;
-    const data = this.writes.length === 1 ? (this.writes[0] as Buffer) : Buffer.concat(this.writes);
+    const data = joinPackets(this.writes);
     this.writes = [];
     this.lastSent = Date.now();
     this.socket.write(data);

@@ -53,16 +53,38 @@ export function encodeConnect(options: {
 /** PUBLISH at QoS 1, not retained; `dup` marks a resend after a reconnection. */
 export function encodePublish(topic: Buffer, packetId: number, payload: string, dup: boolean): Buffer {
   const payloadLength = Buffer.byteLength(payload, 'utf8');
-  const remaining = 2 + topic.length + 2 + 1 + payloadLength;
-  const packet = Buffer.allocUnsafe(1 + variableByteIntegerLength(remaining) + remaining);
-  packet[0] = dup ? 0x3a : 0x32;
-  let at = writeVariableByteInteger(packet, 1, remaining);
-  at = packet.writeUInt16BE(topic.length, at);
-  at += topic.copy(packet, at);
-  at = packet.writeUInt16BE(packetId, at);
-  packet[at++] = 0;
-  packet.write(payload, at, 'utf8');
+  const packet = Buffer.allocUnsafe(publishLength(topic.length, payloadLength));
+  writePublish(packet, 0, topic, packetId, payload, payloadLength, dup);
   return packet;
+}
+
+/** Bytes of a PUBLISH at QoS 1 without properties, its payload taking `payloadLength` bytes. */
+export function publishLength(topicLength: number, payloadLength: number): number {
+  const remaining = 2 + topicLength + 2 + 1 + payloadLength;
+  return 1 + variableByteIntegerLength(remaining) + remaining;
+}
+
+/**
+ * Writes what encodePublish returns into `target` from `offset`, which must have
+ * publishLength(...) bytes of room; `payloadLength` is the payload's UTF-8 byte length. Returns the
+ * offset after the packet.
+ */
+export function writePublish(
+  target: Buffer,
+  offset: number,
+  topic: Buffer,
+  packetId: number,
+  payload: string,
+  payloadLength: number,
+  dup: boolean,
+): number {
+  target[offset] = dup ? 0x3a : 0x32;
+  let at = writeVariableByteInteger(target, offset + 1, 2 + topic.length + 2 + 1 + payloadLength);
+  at = target.writeUInt16BE(topic.length, at);
+  at += topic.copy(target, at);
+  at = target.writeUInt16BE(packetId, at);
+  target[at++] = 0;
+  return at + target.write(payload, at, 'utf8');
 }
 
 /** Sets the DUP flag of an encoded PUBLISH, for its resend. */
@@ -96,18 +118,22 @@ export class PacketReader {
 
   /**
    * Calls `visitor` for every complete packet now available, in order, without allocating per
-   * packet: a device reads a PUBACK per publish. The bytes are only valid during the call.
+   * packet: a device reads a PUBACK per publish. The bytes are only valid during the call. Only
+   * `chunk[0, length)` is read, so a socket can pass the buffer it reuses for every read; the bytes
+   * of a partial packet are copied out until the rest arrives.
    * @throws RangeError on a malformed length.
    */
-  visit(chunk: Buffer, visitor: PacketVisitor): void {
-    const data = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
+  visit(chunk: Buffer, visitor: PacketVisitor, length = chunk.length): void {
+    const pending = this.pending;
+    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk.subarray(0, length)]);
+    const dataLength = pending === undefined ? length : data.length;
     let at = 0;
-    while (at < data.length) {
+    while (at < dataLength) {
       let remaining = 0;
       let multiplier = 1;
       let cursor = at + 1;
       let complete = false;
-      for (let i = 0; i < 4 && cursor < data.length; i++) {
+      for (let i = 0; i < 4 && cursor < dataLength; i++) {
         const byte = data[cursor++] ?? 0;
         remaining += (byte & 0x7f) * multiplier;
         multiplier *= 128;
@@ -117,12 +143,12 @@ export class PacketReader {
         }
         if (i === 3) throw new RangeError('malformed MQTT remaining length');
       }
-      if (!complete || cursor + remaining > data.length) break;
+      if (!complete || cursor + remaining > dataLength) break;
       const first = data[at] ?? 0;
       at = cursor + remaining;
       visitor(first >> 4, first & 0x0f, data, cursor, at);
     }
-    this.pending = at < data.length ? Buffer.from(data.subarray(at)) : undefined;
+    this.pending = at < dataLength ? Buffer.from(data.subarray(at, dataLength)) : undefined;
   }
 }
 
