@@ -78,6 +78,10 @@ async function main(options: StartOptions): Promise<number> {
   }
 
   const startedAt = Date.now();
+  // Readings are counted by event time from a minute before the start (clock skew, held-back late
+  // readings); what an earlier run stored in that minute is counted now and left out of this run's.
+  const countFrom = startedAt - 60_000;
+  const storedBefore = await storedReadings(env, countFrom);
   const simArgs = [
     'run',
     '--registry-url',
@@ -150,7 +154,7 @@ async function main(options: StartOptions): Promise<number> {
   // Aggregates of the last windows are emitted on the aggregator's emit interval.
   await sleep(3_000);
   const final = await scrape();
-  const stored = await storedReadings(env, startedAt - 60_000);
+  const stored = (await storedReadings(env, countFrom)) - storedBefore;
   const devicesByState = await registryDevicesByState(env).catch(() => ({}));
   await admin.disconnect();
   await Promise.all([...processes].reverse().map((p) => stopServiceProcess(p)));
