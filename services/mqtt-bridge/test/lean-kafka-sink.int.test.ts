@@ -139,10 +139,10 @@ describe('lean Kafka sink', () => {
 
     // Make the broker's next answers vanish: the batch is written, but the sink cannot know it.
     const internals = sink as unknown as {
-      producer: { pool: { connections: Map<string, { onData: () => void }> } };
+      producer: { pool: { connections: Map<string, { onRead: () => void }> } };
     };
     const connections = [...internals.producer.pool.connections.values()];
-    for (const connection of connections) connection.onData = () => {};
+    for (const connection of connections) connection.onRead = () => {};
     const lost = batch('lost-response', 20);
     const failure = await sink.send(lost).catch((error: unknown) => error);
     expect((failure as RawSinkError).code).toBe('UNAVAILABLE');
