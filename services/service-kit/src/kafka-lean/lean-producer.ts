@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { appendTo } from './append-to.js';
 import { BrokerPool } from './broker-pool.js';
 import {
+  isCoordinatorError,
   isMetadataError,
   isProducerStateError,
   isRecordError,
@@ -120,7 +121,7 @@ export class LeanProducer {
 
   async connect(): Promise<void> {
     await (await this.pool.anyConnection()).requireApiVersions(API, this.requestTimeoutMs);
-    await this.ensureProducer();
+    await this.initProducerWithin(this.requestTimeoutMs);
     this.healthy = true;
     this.options.logger.info('kafka producer connected', { client: 'lean' });
   }
@@ -320,6 +321,30 @@ export class LeanProducer {
     );
   }
 
+  /**
+   * A broker that has just started answers InitProducerId with COORDINATOR_LOAD_IN_PROGRESS for a
+   * while: a service started with it waits, rather than exiting. Any other answer is final.
+   */
+  private async initProducerWithin(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+      try {
+        await this.ensureProducer();
+        return;
+      } catch (error) {
+        const retriable =
+          error instanceof LeanProduceError &&
+          error.kafkaErrorCode !== undefined &&
+          isCoordinatorError(error.kafkaErrorCode);
+        if (!retriable || this.closed || Date.now() + waitMs > deadline) throw error;
+        this.options.logger.warn('kafka producer id not available yet, retrying', {
+          error: (error as Error).message,
+        });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
   private async ensureProducer(): Promise<Producer> {
     if (this.producer !== undefined) return this.producer;
     const connection = await this.pool.anyConnection();
@@ -330,6 +355,7 @@ export class LeanProducer {
       throw new LeanProduceError(
         'UNAVAILABLE',
         `kafka InitProducerId failed: ${kafkaErrorName(response.errorCode)}`,
+        { kafkaErrorCode: response.errorCode },
       );
     }
     // A new producer id starts every partition's sequence again at 0.

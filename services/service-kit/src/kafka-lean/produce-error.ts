@@ -8,12 +8,16 @@ export type LeanProduceErrorCode = 'RECORD_REJECTED' | 'UNAVAILABLE';
 export class LeanProduceError extends Error {
   override readonly name = 'LeanProduceError';
 
+  /** The broker's error code, when the broker answered with one. */
+  readonly kafkaErrorCode: number | undefined;
+
   constructor(
     readonly code: LeanProduceErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kafkaErrorCode?: number },
   ) {
     super(message, options);
+    this.kafkaErrorCode = options?.kafkaErrorCode;
   }
 
   get canRetry(): boolean {
