@@ -12,6 +12,7 @@ export {
   KafkaConsumerKind,
   kafkajsGroupConsumers,
 } from './group-consumer.js';
+export { MAX_JSON_NUMBER_BYTES, writeJsonNumber } from './json-number-bytes.js';
 export { createKafka } from './kafka-client.js';
 export {
   type EncodedHeaders,

@@ -1,5 +1,5 @@
 import type { NormalizedReading } from '@terrapulse/contracts';
-import { writeNumber } from './number-bytes.js';
+import { MAX_JSON_NUMBER_BYTES, writeJsonNumber } from '@terrapulse/service-kit';
 
 /** The keys of a reading as `normalizeReading` builds it, in its order; `sourceSeq` is optional. */
 const KEYS = [
@@ -31,8 +31,7 @@ export function encodeReading(reading: NormalizedReading): Buffer {
   if (!hasPlainShape(reading)) return Buffer.from(JSON.stringify(reading));
   const prefix = prefixOf(reading);
   const dims = dimsBytes(reading.dims);
-  // Each number takes at most 25 characters (String of a double); the rest is the fixed text.
-  const start = reserve(prefix.length + (dims?.length ?? 2) + 4 * 25 + MAX_FIXED_BYTES);
+  const start = reserve(prefix.length + (dims?.length ?? 2) + 4 * MAX_JSON_NUMBER_BYTES + MAX_FIXED_BYTES);
   put(prefix);
   putNumber(reading.value);
   put(TS);
@@ -188,5 +187,5 @@ function put(bytes: Uint8Array): void {
 }
 
 function putNumber(n: number): void {
-  at = writeNumber(slab, at, n);
+  at = writeJsonNumber(slab, at, n);
 }
