@@ -1,18 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerConnection } from '../src/kafka-lean/broker-connection.js';
+import { responseFrame } from './response-frame.js';
 
 const API = { key: 18, version: 0 };
 const PAYLOAD_STEP = 700;
-
-/** A response frame: size prefix, correlation id, then `payload`. */
-function responseFrame(correlationId: number, payload: Buffer): Buffer {
-  const frame = Buffer.alloc(8 + payload.length);
-  frame.writeInt32BE(4 + payload.length, 0);
-  frame.writeInt32BE(correlationId, 4);
-  payload.copy(frame, 8);
-  return frame;
-}
 
 /** The correlation ids of the whole request frames in `bytes` (size, api key, version, id...). */
 function correlationIds(bytes: Buffer): { ids: number[]; rest: Buffer } {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeanProducer } from '../src/kafka-lean/lean-producer.js';
 import { API } from '../src/kafka-lean/protocol.js';
 import { silentLogger } from '../src/logger.js';
+import { responseFrame } from './response-frame.js';
 
 const COORDINATOR_LOAD_IN_PROGRESS = 14;
 const CLUSTER_AUTHORIZATION_FAILED = 31;
@@ -13,14 +14,6 @@ afterEach(async () => {
   await producer?.close();
   server?.close();
 });
-
-function frame(correlationId: number, payload: Buffer): Buffer {
-  const out = Buffer.alloc(8 + payload.length);
-  out.writeInt32BE(4 + payload.length, 0);
-  out.writeInt32BE(correlationId, 4);
-  payload.copy(out, 8);
-  return out;
-}
 
 function apiVersionsResponse(): Buffer {
   const apis = Object.values(API);
@@ -57,9 +50,9 @@ async function brokerAnsweringInitProducerId(
         const key = pending.readInt16BE(4);
         const correlationId = pending.readInt32BE(8);
         pending = pending.subarray(4 + pending.readInt32BE(0));
-        if (key === API.apiVersions.key) socket.write(frame(correlationId, apiVersionsResponse()));
+        if (key === API.apiVersions.key) socket.write(responseFrame(correlationId, apiVersionsResponse()));
         if (key === API.initProducerId.key)
-          socket.write(frame(correlationId, initProducerIdResponse(errors[asked++] ?? 0)));
+          socket.write(responseFrame(correlationId, initProducerIdResponse(errors[asked++] ?? 0)));
       }
     });
   });
