@@ -141,10 +141,7 @@ export class Series {
 
   /** @throws Error on an empty window, which never exists in a store. */
   aggregate(kind: WindowKind, window: WindowState, computedAt: number): Aggregate {
-    // The statistics field by field, as `window.stats()` gives them, without its object and spread.
-    const { count, lastTs, lastValue: last } = window;
-    if (lastTs === undefined || last === undefined) throw new Error('an empty window has no statistics');
-    const sum = window.sum();
+    const { count, sum, min, max, mean, last, lastTs } = window.stats();
     const { meta } = this;
     const aggregate: Aggregate = {
       deviceId: meta.deviceId,
@@ -160,9 +157,9 @@ export class Series {
       windowEnd: window.end,
       count,
       sum,
-      min: window.min,
-      max: window.max,
-      mean: sum / count,
+      min,
+      max,
+      mean,
       last,
       lastTs,
       timezone: this.calendar.timeZone,

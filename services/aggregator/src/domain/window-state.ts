@@ -120,33 +120,14 @@ export class WindowState {
 
   /** @throws Error on an empty window, which never exists in a store. */
   stats(): WindowStats {
-    const sum = this.sum();
     const count = this.#ts.length;
-    const { min, max, lastValue: last, lastTs } = this;
+    const lastTs = this.#ts[count - 1];
+    const last = this.#values[count - 1];
     if (lastTs === undefined || last === undefined) throw new Error('an empty window has no statistics');
-    return { count, sum, min, max, mean: sum / count, last, lastTs };
-  }
-
-  /** The sum of the values, folded in timestamp order (0 for an empty window). */
-  sum(): number {
-    const count = this.#ts.length;
     if (this.#summed === 0) this.#sum = 0;
     for (let i = this.#summed; i < count; i++) this.#sum += this.#values[i] ?? 0;
     this.#summed = count;
-    return this.#sum;
-  }
-
-  get min(): number {
-    return this.#min;
-  }
-
-  get max(): number {
-    return this.#max;
-  }
-
-  /** Value of the reading with the greatest timestamp, without building a TimedValue. */
-  get lastValue(): number | undefined {
-    return this.#values[this.#values.length - 1];
+    return { count, sum: this.#sum, min: this.#min, max: this.#max, mean: this.#sum / count, last, lastTs };
   }
 
   /** Consumption of this window for a chain starting at `before`, the last reading before it. */
