@@ -57,7 +57,7 @@ harness.serviceEnv = (service, instance, opsPort) => ({
 });
 const fleet = new SimulatedFleet(harness.env, `b${harness.runId}-`, Number(values.devices));
 const influx = influxEnv(harness.env);
-/** Keeps one connection per writer open for the polls of writerReadingPoints. */
+/** Keeps one connection per service open for the metrics polls while the pipeline drains. */
 const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 try {
   log(`[bench] legs alone (${target} messages each)`);
@@ -98,13 +98,23 @@ try {
   await eventually(async () => (await writerReadingPoints(harness, instances)) >= expected, 600_000, 100);
   await eventually(async () => (await countStoredReadings(influx, measurement)) >= expected, 600_000, 100);
   const queryable = performance.now();
+  // The aggregator reads the same readings beside the writer: a run is only as fast as it is
+  // sustainable if the aggregator kept up too, so its CPU counts until it has applied them all.
+  const aggregatorInputAtQueryable = await aggregatorInput(harness, instances);
+  await eventually(async () => (await aggregatorInput(harness, instances)) >= expected, 600_000, 100);
+  const aggregated = performance.now();
   const cpuAfter = await serviceCpuSeconds(harness, instances);
+  const aggregates = await aggregatesByState(harness, instances);
   const serversAfter = serverCpuSeconds();
   const machineAfter = machineCpuSeconds();
   const benchCpu = process.cpuUsage(benchBefore);
   const throughput = expected / ((queryable - started) / 1000);
+  const aggregatedRps = expected / ((aggregated - started) / 1000);
   log(
     `  ${expected} readings: published in ${((published - started) / 1000).toFixed(1)} s, all queryable after ${((queryable - started) / 1000).toFixed(1)} s -> ${Math.round(throughput)} readings/s`,
+  );
+  log(
+    `  aggregator: ${Math.round((100 * Math.min(aggregatorInputAtQueryable, expected)) / expected)} % of them applied when all were queryable, all after ${((aggregated - started) / 1000).toFixed(1)} s -> ${Math.round(aggregatedRps)} readings/s aggregated`,
   );
 
   // CPU time is what the 2 cores share: unlike wall time it barely moves with the machine's noise.
@@ -142,6 +152,8 @@ try {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
+  // Every aggregate also costs Kafka, the writer and InfluxDB: how many a reading causes matters.
+  log(`[bench] aggregates published per stored reading: ${perReading(aggregates, expected)}`);
   const probe = fleet.registered.find((d) => d.record.metrics.includes('energy.active_power'));
   if (!probe) throw new Error('no device with energy.active_power in the bench fleet');
   log(
@@ -167,6 +179,10 @@ try {
     `  p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms (${latencies.length} samples, 50 ms poll)`,
   );
 
+  const aggregatesAtEnd = await aggregatesByState(harness, instances);
+  log(
+    `[bench] aggregates published by the end of the bench, per stored reading: ${perReading(aggregatesAtEnd, expected)}`,
+  );
   const rss: Record<string, number> = {};
   for (const s of PIPELINE_SERVICES) {
     for (let i = 1; i <= instances; i++)
@@ -196,6 +212,13 @@ try {
         servers_and_simulator_cpu_us_per_reading: outsideUs,
         ceiling_rps_with_free_services: ceilingRps,
         readings: expected,
+        aggregated_rps: Math.round(aggregatedRps),
+        aggregator_applied_fraction_when_queryable: Number(
+          (Math.min(aggregatorInputAtQueryable, expected) / expected).toFixed(3),
+        ),
+        aggregates_per_reading: Object.fromEntries(
+          Object.entries(aggregates).map(([state, n]) => [state, Number((n / expected).toFixed(3))]),
+        ),
         instances,
         legs: Object.fromEntries(legs.map((l) => [l.leg, { rps: Math.round(l.rps), detail: l.detail }])),
       })}\n`,
@@ -209,16 +232,14 @@ try {
 
 /**
  * Reading points InfluxDB accepted from the writers, by their own metrics. Polled every 100 ms while
- * the pipeline drains, through one kept-alive connection per writer: fetch cost this process (the
+ * the pipeline drains, through one kept-alive connection per service: fetch cost this process (the
  * simulator's) about a millisecond of CPU per poll.
  */
 async function writerReadingPoints(h: PipelineHarness, instances: number): Promise<number> {
   let points = 0;
   for (let i = 1; i <= instances; i++) {
-    const p = h.processes.get(`influx-writer-${i}`);
-    const url = p === undefined || p.exited() ? undefined : p.spec.opsUrl;
     const match = /^\w*points_written_total\{measurement="reading"\} ([0-9.e+-]+)$/m.exec(
-      (url === undefined ? undefined : await pollText(`${url}/metrics`)) ?? '',
+      (await polledMetrics(h, `influx-writer-${i}`)) ?? '',
     );
     points += Number(match?.[1] ?? 0);
   }
@@ -237,6 +258,43 @@ async function serviceCpuSeconds(h: PipelineHarness, instances: number): Promise
     }
   }
   return seconds;
+}
+
+/** `update 0.300, final 0.012`: counts by state divided by the stored readings. */
+function perReading(byState: Record<string, number>, readings: number): string {
+  return Object.entries(byState)
+    .map(([state, n]) => `${state} ${(n / readings).toFixed(3)}`)
+    .join(', ');
+}
+
+/** Readings the aggregator instances took in, whatever their outcome (applied, duplicate, late, invalid). */
+async function aggregatorInput(h: PipelineHarness, instances: number): Promise<number> {
+  let input = 0;
+  for (let i = 1; i <= instances; i++) {
+    const text = (await polledMetrics(h, `aggregator-${i}`)) ?? '';
+    for (const m of text.matchAll(/^terrapulse_aggregator_readings_total\{[^}]*\} ([0-9.e+-]+)$/gm))
+      input += Number(m[1]);
+  }
+  return input;
+}
+
+/** terrapulse_aggregator_aggregates_total of every aggregator instance, summed by state. */
+async function aggregatesByState(h: PipelineHarness, instances: number): Promise<Record<string, number>> {
+  const byState: Record<string, number> = {};
+  for (let i = 1; i <= instances; i++) {
+    const text = (await h.metrics(`aggregator-${i}`)) ?? '';
+    for (const m of text.matchAll(/^terrapulse_aggregator_aggregates_total\{([^}]*)\} ([0-9.e+-]+)$/gm)) {
+      const state = /state="([^"]*)"/.exec(m[1] ?? '')?.[1] ?? 'unlabelled';
+      byState[state] = (byState[state] ?? 0) + Number(m[2]);
+    }
+  }
+  return byState;
+}
+
+/** The /metrics text of a running service instance, through the kept-alive poll connection. */
+async function polledMetrics(h: PipelineHarness, instance: string): Promise<string | undefined> {
+  const p = h.processes.get(instance);
+  return p === undefined || p.exited() ? undefined : pollText(`${p.spec.opsUrl}/metrics`);
 }
 
 /** The body of a 200 answer to GET `url`, undefined on any other answer, an error or a 2 s timeout. */

@@ -185,12 +185,38 @@ describe('partition processor', () => {
     expect(w.sink.sent.filter((a) => a.window === '15m').map((a) => a.count)).toEqual([1, 2]);
     expect(await value(metrics.aggregates, 'final')).toBe(0);
 
-    // 15 min of processing time without a reading from the device: its windows close.
+    // 15 min of processing time without a reading from the device: its windows close, and the
+    // updates sent at the last tick were their final values already: nothing goes out again.
+    const sentBeforeClose = w.sink.sent.length;
     now.value += 15 * MINUTE;
     await processor.tick();
-    // One final per window kind (15m, 1h, 1d).
-    expect(await value(metrics.aggregates, 'final')).toBe(3);
     expect(await value(metrics.openWindows)).toBe(0);
+    expect(await value(metrics.aggregates, 'final')).toBe(0);
+    expect(w.sink.sent).toHaveLength(sentBeforeClose);
+  });
+
+  it('a window that changed since its last flush closes with a final aggregate, once', async () => {
+    const w = world(1);
+    const { processor, metrics, now } = processorOver(w, { idleTimeoutMs: 15 * MINUTE });
+    await w.source.start(processor.handlers);
+    w.source.appendReadings([reading('em-1', 'energy.active_power', T0, 1)]);
+    now.value = T0 + 91 * MINUTE;
+    w.source.assign([0]);
+    await w.source.drain();
+    await processor.tick();
+    // A reading in the same 15 min window, after the flush: that window and its hour and day change.
+    w.source.appendReadings([reading('em-1', 'energy.active_power', T0 + MINUTE, 2)]);
+    await w.source.drain();
+    now.value += 16 * MINUTE;
+    await processor.tick();
+    expect(await value(metrics.openWindows)).toBe(0);
+    // One final per window kind (15m, 1h, 1d), each with both readings; no update besides.
+    expect(await value(metrics.aggregates, 'final')).toBe(3);
+    expect(w.sink.sent.slice(3).map((a) => [a.window, a.count, a.sum])).toEqual([
+      ['15m', 2, 3],
+      ['1h', 2, 3],
+      ['1d', 2, 3],
+    ]);
   });
 
   it('a batch behind the checkpoint is skipped up to it, one past it makes the source seek back', async () => {

@@ -185,13 +185,16 @@ export class Series {
 
   /**
    * Evicts windows with `end <= endsBefore` that no reading touched after `touchedBefore`,
-   * oldest first, and returns their final aggregates, appended to `closed` when given.
+   * oldest first, and returns their final aggregates, appended to `closed` when given. With
+   * `skipEmitted` (coalesced emission), a window not `changed` since its last drain closes without
+   * one: the aggregate drained then is already its final value.
    */
   evict(
     endsBefore: number,
     computedAt: number,
     touchedBefore = Number.POSITIVE_INFINITY,
     closed: Aggregate[] = [],
+    skipEmitted = false,
   ): Aggregate[] {
     for (const lane of this.#lanes.values()) {
       while (
@@ -201,7 +204,7 @@ export class Series {
       ) {
         const window = lane.open[0];
         lane.closedThrough = Math.max(lane.closedThrough, window.end);
-        closed.push(this.aggregate(lane.kind, window, computedAt));
+        if (!skipEmitted || window.changed) closed.push(this.aggregate(lane.kind, window, computedAt));
         lane.open.shift();
         const last = window.last;
         if (last !== undefined && (lane.carry === undefined || last.ts > lane.carry.ts)) lane.carry = last;
