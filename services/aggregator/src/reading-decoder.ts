@@ -1,5 +1,6 @@
 import { NormalizedReading } from '@terrapulse/contracts';
 import { seriesMetaOf } from './domain/index.js';
+import { deviceHash, deviceTextHash, ReadingBytes } from './reading-bytes.js';
 import { deviceText, ReadingParts, seriesText as seriesTextOf } from './reading-layout.js';
 
 export type DecodedReading = { ok: true; reading: NormalizedReading } | { ok: false; reason: string };
@@ -26,6 +27,10 @@ const FIELDS = NormalizedReading.shape;
  * dimensions text are the same bytes are split without `JSON.parse`; only their numbers are read,
  * and the split accepts only numbers the contract accepts. Anything else takes the path above.
  *
+ * Such a record is first looked for by its bytes (reading-bytes.ts), with no string made of it;
+ * only a record the byte match does not take (another series, another layout, invalid UTF-8) is
+ * decoded to text for the paths above, which decide it as they would have anyway.
+ *
  * A record of a known series decodes into that series' own result object, updated in place (a
  * reading allocates nothing of its own): read it before the next `decode`, keep none of it.
  *
@@ -38,11 +43,16 @@ export class ReadingDecoder {
    * (short to hash); a device's few series are then told apart by their text.
    */
   #known = new Map<string, KnownSeries[]>();
+  /** The same series, by deviceHash of their records' bytes (a hash may hold several devices). */
+  #knownBytes = new Map<number, KnownSeries[]>();
   #knownCount = 0;
   readonly #parts = new ReadingParts();
+  readonly #bytes = new ReadingBytes();
 
   decode(value: Buffer | null): DecodedReading {
     if (value === null) return { ok: false, reason: 'record has no value' };
+    const hit = this.#knownFromBytes(value);
+    if (hit !== undefined) return hit;
     const text = value.toString('utf8');
     const parts = this.#parts;
     const device = deviceText(text);
@@ -82,6 +92,18 @@ export class ReadingDecoder {
     return { ok: true, reading: parsed.data };
   }
 
+  /** The result of a record of a known series, read from its bytes; undefined for any other. */
+  #knownFromBytes(value: Buffer): { ok: true; reading: NormalizedReading } | undefined {
+    const hash = deviceHash(value);
+    const known = hash < 0 ? undefined : this.#knownBytes.get(hash);
+    if (known === undefined) return undefined;
+    const bytes = this.#bytes;
+    for (const series of known) {
+      if (bytes.splitAs(value, series.seriesBytes, series.dimsBytes)) return resultOf(series, bytes);
+    }
+    return undefined;
+  }
+
   /** Remembers a validated series when the record's text is exactly its validator layout. */
   #remember(reading: NormalizedReading, parts: ReadingParts): void {
     const seriesText = seriesTextOf(reading);
@@ -89,39 +111,54 @@ export class ReadingDecoder {
     if (!parts.hasText(seriesText, dimsText)) return;
     if (this.#knownCount >= MAX_IDENTITIES) {
       this.#known = new Map();
+      this.#knownBytes = new Map();
       this.#knownCount = 0;
     }
-    let known = this.#known.get(parts.device);
-    if (known === undefined) {
-      known = [];
-      this.#known.set(parts.device, known);
-    }
-    known.push({
+    const series: KnownSeries = {
       seriesText,
       dimsText,
+      seriesBytes: Buffer.from(seriesText),
+      dimsBytes: Buffer.from(dimsText),
       meta: seriesMetaOf(reading),
       withSeq: undefined,
       withoutSeq: undefined,
-    });
+    };
+    listIn(this.#known, parts.device).push(series);
+    listIn(this.#knownBytes, deviceTextHash(parts.device)).push(series);
     this.#knownCount++;
   }
+}
+
+function listIn<K>(map: Map<K, KnownSeries[]>, key: K): KnownSeries[] {
+  let list = map.get(key);
+  if (list === undefined) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
 }
 
 /** A validated series, with the text its records have in the validator's layout. */
 interface KnownSeries {
   readonly seriesText: string;
   readonly dimsText: string;
+  /** The same, in UTF-8, as a record holds them. */
+  readonly seriesBytes: Buffer;
+  readonly dimsBytes: Buffer;
   readonly meta: Omit<NormalizedReading, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
   /** Its result for records with a `sourceSeq`, and for those without: reused record after record. */
   withSeq: { ok: true; reading: NormalizedReading } | undefined;
   withoutSeq: { ok: true; reading: NormalizedReading } | undefined;
 }
 
+/** The numbers of a record, as split from its text (ReadingParts) or its bytes (ReadingBytes). */
+type RecordNumbers = Pick<ReadingParts, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
+
 /**
  * The reading JSON.parse would give for a record of a known series (same keys, same order), in
  * the series' result object for records with or without a `sourceSeq`.
  */
-function resultOf(known: KnownSeries, parts: ReadingParts): { ok: true; reading: NormalizedReading } {
+function resultOf(known: KnownSeries, parts: RecordNumbers): { ok: true; reading: NormalizedReading } {
   const { value, ts, receivedAt, sourceSeq } = parts;
   if (sourceSeq === undefined) {
     known.withoutSeq ??= { ok: true, reading: readingOf(known, parts) };
@@ -140,7 +177,7 @@ function resultOf(known: KnownSeries, parts: ReadingParts): { ok: true; reading:
   return known.withSeq;
 }
 
-function readingOf(known: KnownSeries, parts: ReadingParts): NormalizedReading {
+function readingOf(known: KnownSeries, parts: RecordNumbers): NormalizedReading {
   const { deviceId, tenant, site, domain, metric, kind, unit, dims } = known.meta;
   const { value, ts, receivedAt, sourceSeq } = parts;
   return sourceSeq === undefined

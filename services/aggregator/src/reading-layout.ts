@@ -11,15 +11,16 @@
  * text alone. The split is strict: any other layout is left to `JSON.parse`.
  */
 
-const DEVICE = '{"deviceId":';
+// The layout's keys, with the bytes around them; also read from bytes (reading-bytes.ts).
+export const DEVICE = '{"deviceId":';
 const TENANT = ',"tenant":';
-const VALUE = ',"value":';
-const TS = ',"ts":';
-const RECEIVED_AT = ',"receivedAt":';
-const DIMS = ',"dims":';
-const SOURCE_SEQ = ',"sourceSeq":';
+export const VALUE = ',"value":';
+export const TS = ',"ts":';
+export const RECEIVED_AT = ',"receivedAt":';
+export const DIMS = ',"dims":';
+export const SOURCE_SEQ = ',"sourceSeq":';
 /** Integers of up to 15 digits are exact in a double and within every bound of the contract. */
-const MAX_INT_DIGITS = 15;
+export const MAX_INT_DIGITS = 15;
 
 /** One record's parts; reused from record to record, so splitting allocates little of its own. */
 export class ReadingParts {
@@ -230,7 +231,7 @@ function hasAt(text: string, at: number, literal: string): boolean {
 }
 
 /** 1e0 to 1e22: the powers of ten a double holds exactly. */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+export const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /** The repeated text of a reading with these series fields, as the validator writes it. */
 export function seriesText(r: {

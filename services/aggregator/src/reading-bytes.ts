@@ -1,0 +1,182 @@
+import { DEVICE, DIMS, MAX_INT_DIGITS, POW10, RECEIVED_AT, SOURCE_SEQ, TS, VALUE } from './reading-layout.js';
+
+/**
+ * `ReadingParts.splitAs` (reading-layout.ts) on a record's UTF-8 bytes, for a series validated
+ * before. Why: decoding every record to a string only to compare it with a known series' text
+ * was most of the decoder's allocations (one string of the whole record each) and a tenth of
+ * the aggregator's CPU; comparing the bytes in place allocates nothing.
+ *
+ * It accepts exactly the records whose text `splitAs` accepts, with the same numbers, but for
+ * records that are not valid UTF-8 (their text holds U+FFFD where their bytes do not): those it
+ * refuses, and the text path decides them as before. A record it accepts is valid UTF-8, as the
+ * series and dimensions bytes are and every other byte is ASCII, so its text is the same layout.
+ */
+export class ReadingBytes {
+  value = 0;
+  ts = 0;
+  receivedAt = 0;
+  sourceSeq: number | undefined = undefined;
+  #at = 0;
+
+  /**
+   * True, with the numbers read, when `bytes` is `series`, the numbers, `dims` and an optional
+   * `sourceSeq`, in the validator layout: `series` and `dims` are the UTF-8 of the series'
+   * texts as `splitAs` takes them.
+   */
+  splitAs(bytes: Buffer, series: Buffer, dims: Uint8Array): boolean {
+    const valueAt = series.length;
+    // The key after the series first: it tells most of a device's other series apart cheaply.
+    // The series is then compared natively (memcmp): twice as fast as a loop over its 100+ bytes.
+    if (!hasAt(bytes, valueAt, VALUE_BYTES) || series.compare(bytes, 0, valueAt, 0, valueAt) !== 0)
+      return false;
+    if (!this.#numbers(bytes, valueAt + VALUE_BYTES.length)) return false;
+    const dimsAt = this.#at;
+    const dimsEnd = dimsAt + dims.length;
+    if (!hasAt(bytes, dimsAt, dims)) return false;
+    const end = bytes.length - 1;
+    if (bytes[end] !== CLOSE) return false;
+    let sourceSeq: number | undefined;
+    if (dimsEnd !== end) {
+      this.#at = dimsEnd;
+      if (!this.#expect(bytes, SOURCE_SEQ_BYTES)) return false;
+      sourceSeq = this.#integer(bytes);
+      if (sourceSeq === undefined || this.#at !== end) return false;
+    }
+    this.sourceSeq = sourceSeq;
+    return true;
+  }
+
+  /** `#numbers` of ReadingParts: `V,"ts":T,"receivedAt":R,"dims":` from `at`. */
+  #numbers(bytes: Buffer, at: number): boolean {
+    this.#at = at;
+    const value = this.#number(bytes);
+    if (value === undefined || !this.#expect(bytes, TS_BYTES)) return false;
+    const ts = this.#integer(bytes);
+    if (ts === undefined || !this.#expect(bytes, RECEIVED_AT_BYTES)) return false;
+    const receivedAt = this.#integer(bytes);
+    if (receivedAt === undefined || !this.#expect(bytes, DIMS_BYTES)) return false;
+    this.value = value;
+    this.ts = ts;
+    this.receivedAt = receivedAt;
+    return true;
+  }
+
+  #expect(bytes: Buffer, literal: Uint8Array): boolean {
+    if (!hasAt(bytes, this.#at, literal)) return false;
+    this.#at += literal.length;
+    return true;
+  }
+
+  /** A non-negative JSON integer without fraction or exponent, of at most 15 digits. */
+  #integer(bytes: Buffer): number | undefined {
+    const start = this.#at;
+    let at = start;
+    let n = 0;
+    for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0) n = n * 10 + (c - ZERO);
+    const digits = at - start;
+    if (digits === 0 || digits > MAX_INT_DIGITS || (digits > 1 && bytes[start] === ZERO)) return undefined;
+    this.#at = at;
+    return n;
+  }
+
+  /** ReadingParts' `#number`, byte for character: the same grammar, the same doubles. */
+  #number(bytes: Buffer): number | undefined {
+    const start = this.#at;
+    let at = start;
+    const negative = bytes[at] === MINUS;
+    if (negative) at++;
+    const intStart = at;
+    let mantissa = 0;
+    for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
+      mantissa = mantissa * 10 + (c - ZERO);
+    const intDigits = at - intStart;
+    if (intDigits === 0 || (intDigits > 1 && bytes[intStart] === ZERO)) return undefined;
+    let fractionDigits = 0;
+    if (bytes[at] === DOT) {
+      const fraction = ++at;
+      for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
+        mantissa = mantissa * 10 + (c - ZERO);
+      fractionDigits = at - fraction;
+      if (fractionDigits === 0) return undefined;
+    }
+    let exponent = 0;
+    let exponentDigits = 0;
+    const e = bytes[at];
+    if (e === 0x65 || e === 0x45 /* e E */) {
+      at++;
+      const sign = bytes[at];
+      if (sign === PLUS || sign === MINUS) at++;
+      const digitsStart = at;
+      for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
+        exponent = exponent * 10 + (c - ZERO);
+      exponentDigits = at - digitsStart;
+      if (exponentDigits === 0) return undefined;
+      if (sign === MINUS) exponent = -exponent;
+    }
+    const power = exponent - fractionDigits;
+    let value: number;
+    if (intDigits + fractionDigits <= 15 && exponentDigits <= 3 && power >= -22 && power <= 22) {
+      const magnitude =
+        power < 0 ? mantissa / (POW10[-power] as number) : mantissa * (POW10[power] as number);
+      value = negative ? -magnitude : magnitude;
+    } else {
+      // Only ASCII bytes got here, so their latin1 text is the number's JSON text.
+      value = Number(bytes.toString('latin1', start, at));
+    }
+    if (!Number.isFinite(value)) return undefined;
+    this.#at = at;
+    return value;
+  }
+}
+
+/**
+ * A hash of the device id of a record in the validator layout: of the bytes of its JSON string,
+ * quotes included; -1 when the record does not start as the layout does. A known series is found
+ * under it without a string; two devices may share a hash, as the whole series is compared anyway.
+ */
+export function deviceHash(bytes: Buffer): number {
+  if (!hasAt(bytes, 0, DEVICE_BYTES) || bytes[DEVICE_BYTES.length] !== QUOTE) return -1;
+  let hash = QUOTE;
+  for (let at = DEVICE_BYTES.length + 1; at < bytes.length; at++) {
+    const c = bytes[at] ?? 0;
+    hash = (Math.imul(hash, 31) + c) | 0;
+    if (c === QUOTE) return hash & SMALL;
+    if (c === BACKSLASH) {
+      // An escape: the next byte is escaped, even a quote.
+      at++;
+      hash = (Math.imul(hash, 31) + (bytes[at] ?? 0)) | 0;
+    }
+  }
+  return -1;
+}
+
+/** deviceHash of a record whose device id has this JSON text (the series text's own). */
+export function deviceTextHash(deviceJson: string): number {
+  return deviceHash(Buffer.from(`${DEVICE}${deviceJson}`));
+}
+
+/** Hashes are kept within V8's small integers, so the Map keys are not boxed. */
+const SMALL = 0x3fffffff;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE = 0x7d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+
+const ascii = (text: string) => Buffer.from(text, 'latin1');
+const DEVICE_BYTES = ascii(DEVICE);
+const VALUE_BYTES = ascii(VALUE);
+const TS_BYTES = ascii(TS);
+const RECEIVED_AT_BYTES = ascii(RECEIVED_AT);
+const DIMS_BYTES = ascii(DIMS);
+const SOURCE_SEQ_BYTES = ascii(SOURCE_SEQ);
+
+/** True when `bytes` holds `literal` from `at` (false past its end). */
+function hasAt(bytes: Buffer, at: number, literal: Uint8Array): boolean {
+  if (at + literal.length > bytes.length) return false;
+  for (let i = 0; i < literal.length; i++) if (bytes[at + i] !== literal[i]) return false;
+  return true;
+}
