@@ -22,6 +22,7 @@ import {
   Slug,
 } from '@terrapulse/contracts';
 import { z } from 'zod';
+import { checkpointJson } from './checkpoint-json.js';
 import type { WindowStoreSnapshot } from './domain/index.js';
 import type { PartitionCheckpoint } from './ports/checkpoint-store.js';
 
@@ -145,7 +146,16 @@ export class CheckpointFormatError extends Error {
   override readonly name = 'CheckpointFormatError';
 }
 
+/**
+ * The record's bytes, written straight from the snapshot by `checkpointJson`; the reference path
+ * writes those of a checkpoint holding a value that writer leaves to JSON.stringify.
+ */
 export function encodeCheckpoint(topic: string, checkpoint: PartitionCheckpoint): Buffer {
+  return checkpointJson(topic, checkpoint) ?? stringifyCheckpoint(topic, checkpoint);
+}
+
+/** The reference encoding: what `checkpointJson` writes, byte for byte, at the cost of three copies. */
+export function stringifyCheckpoint(topic: string, checkpoint: PartitionCheckpoint): Buffer {
   const { partition, offset, writtenAt, snapshot } = checkpoint;
   return Buffer.from(JSON.stringify({ v: 2, topic, partition, offset, writtenAt, snapshot: toV2(snapshot) }));
 }

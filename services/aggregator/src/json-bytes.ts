@@ -34,6 +34,12 @@ export class JsonBytes {
     this.buffer = grown;
   }
 
+  /** One byte (an ASCII character code): a comma, a bracket. */
+  byte(code: number): void {
+    if (this.at === this.buffer.length) this.reserve(1);
+    this.buffer[this.at++] = code;
+  }
+
   /** Text known to be ASCII (a literal of the writer's own), as it is. */
   ascii(text: string): void {
     this.reserve(text.length);
@@ -74,6 +80,26 @@ export class JsonBytes {
     }
     buffer[at++] = 0x22;
     this.at = at;
+  }
+
+  /**
+   * `JSON.stringify(values)` when they are all numbers, the room for all of them made at once: the
+   * bulk of a checkpoint. False, nothing written, at the first value that is not a number.
+   */
+  numbers(values: readonly unknown[]): boolean {
+    this.reserve(2 + values.length * (MAX_JSON_NUMBER_BYTES + 1));
+    const { buffer } = this;
+    let at = this.at;
+    buffer[at++] = 0x5b; /* [ */
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (typeof value !== 'number') return false;
+      if (i > 0) buffer[at++] = 0x2c; /* , */
+      at = writeJsonNumber(buffer, at, value);
+    }
+    buffer[at++] = 0x5d; /* ] */
+    this.at = at;
+    return true;
   }
 
   /** `JSON.stringify(value)` for a number: `null` when not finite. */
