@@ -20,6 +20,30 @@ export function serverCpuSeconds(): Map<string, number> {
   return seconds;
 }
 
+/**
+ * CPU seconds used so far by the threads of a runner-started server whose name matches `thread`
+ * (Linux caps thread names at 15 characters, e.g. `C2 CompilerThre`), or undefined when the
+ * server is not running.
+ */
+export function serverThreadCpuSeconds(server: string, thread: RegExp): number | undefined {
+  let pid: string;
+  try {
+    pid = readFileSync(join(repositoryRoot, '.terrapulse', 'run', `${server}.pid`), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  let seconds = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const comm = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+      if (thread.test(comm)) seconds += processCpuSeconds(`${pid}/task/${task}`) ?? 0;
+    }
+  } catch {
+    return undefined;
+  }
+  return seconds;
+}
+
 function processCpuSeconds(pid: string): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
