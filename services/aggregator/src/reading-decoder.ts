@@ -47,11 +47,19 @@ export class ReadingDecoder {
   #knownBytes = new Map<number, KnownSeries[]>();
   #knownCount = 0;
   readonly #parts = new ReadingParts();
-  readonly #bytes = new ReadingBytes();
+  readonly #bytes: ReadingBytes | undefined;
+
+  /**
+   * `matchBytes: false` decodes every record through its text, the path a record whose bytes
+   * match no known series takes: what the byte match is tested against. Default true.
+   */
+  constructor(options: { matchBytes?: boolean } = {}) {
+    this.#bytes = options.matchBytes === false ? undefined : new ReadingBytes();
+  }
 
   decode(value: Buffer | null): DecodedReading {
     if (value === null) return { ok: false, reason: 'record has no value' };
-    const hit = this.#knownFromBytes(value);
+    const hit = this.#bytes === undefined ? undefined : this.#knownFromBytes(value, this.#bytes);
     if (hit !== undefined) return hit;
     const text = value.toString('utf8');
     const parts = this.#parts;
@@ -93,11 +101,10 @@ export class ReadingDecoder {
   }
 
   /** The result of a record of a known series, read from its bytes; undefined for any other. */
-  #knownFromBytes(value: Buffer): { ok: true; reading: NormalizedReading } | undefined {
+  #knownFromBytes(value: Buffer, bytes: ReadingBytes): { ok: true; reading: NormalizedReading } | undefined {
     const hash = deviceHash(value);
     const known = hash < 0 ? undefined : this.#knownBytes.get(hash);
     if (known === undefined) return undefined;
-    const bytes = this.#bytes;
     for (const series of known) {
       if (bytes.splitAs(value, series.seriesBytes, series.dimsBytes)) return resultOf(series, bytes);
     }
