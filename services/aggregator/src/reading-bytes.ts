@@ -1,15 +1,16 @@
-import { DEVICE, DIMS, MAX_INT_DIGITS, POW10, RECEIVED_AT, SOURCE_SEQ, TS, VALUE } from './reading-layout.js';
+import { DEVICE, DIMS, RECEIVED_AT, SOURCE_SEQ, TS, VALUE } from './reading-layout.js';
 
 /**
- * `ReadingParts.splitAs` (reading-layout.ts) on a record's UTF-8 bytes, for a series validated
- * before. Why: decoding every record to a string only to compare it with a known series' text
- * was most of the decoder's allocations (one string of the whole record each) and a tenth of
- * the aggregator's CPU; comparing the bytes in place allocates nothing.
+ * Reads a record of a series validated before from its UTF-8 bytes: true when the record is that
+ * series' text, its numbers and its dimensions text in the validator layout (reading-layout.ts),
+ * with numbers the contract accepts, read as `JSON.parse` reads them. Why bytes: decoding every
+ * record to a string only to compare it with a known series' text was most of the decoder's
+ * allocations (one string of the whole record each) and a tenth of the aggregator's CPU;
+ * comparing the bytes in place allocates nothing.
  *
- * It accepts exactly the records whose text `splitAs` accepts, with the same numbers, but for
- * records that are not valid UTF-8 (their text holds U+FFFD where their bytes do not): those it
- * refuses, and the text path decides them as before. A record it accepts is valid UTF-8, as the
- * series and dimensions bytes are and every other byte is ASCII, so its text is the same layout.
+ * A record it accepts is valid UTF-8, as the series and dimensions bytes are and every other byte
+ * is ASCII, so its text is the same layout and `JSON.parse` would give the same reading. Records
+ * it refuses (another layout, numbers out of bounds, invalid UTF-8) are left to `JSON.parse`.
  */
 export class ReadingBytes {
   value = 0;
@@ -20,8 +21,9 @@ export class ReadingBytes {
 
   /**
    * True, with the numbers read, when `bytes` is `series`, the numbers, `dims` and an optional
-   * `sourceSeq`, in the validator layout: `series` and `dims` are the UTF-8 of the series'
-   * texts as `splitAs` takes them.
+   * `sourceSeq`, in the validator layout: `series` is the UTF-8 of the series text (deviceId to
+   * unit, see `seriesText`), `dims` that of `JSON.stringify` of its dimensions. (A record whose
+   * dimensions hold a `"sourceSeq"` key is accepted with the numbers JSON.parse gives too.)
    */
   splitAs(bytes: Buffer, series: Buffer, dims: Uint8Array): boolean {
     const valueAt = series.length;
@@ -46,7 +48,10 @@ export class ReadingBytes {
     return true;
   }
 
-  /** `#numbers` of ReadingParts: `V,"ts":T,"receivedAt":R,"dims":` from `at`. */
+  /**
+   * Reads `V,"ts":T,"receivedAt":R,"dims":` from `at` into value, ts and receivedAt, and leaves
+   * the cursor on the dims; false when the bytes differ.
+   */
   #numbers(bytes: Buffer, at: number): boolean {
     this.#at = at;
     const value = this.#number(bytes);
@@ -79,7 +84,12 @@ export class ReadingBytes {
     return n;
   }
 
-  /** ReadingParts' `#number`, byte for character: the same grammar, the same doubles. */
+  /**
+   * A finite JSON number (RFC 8259 grammar), converted as JSON.parse does. Digits are read as
+   * they are checked: with at most 15 significant digits and a power of ten within 22, the
+   * decimal is one product or quotient of two exact doubles, which IEEE rounds correctly, so it
+   * is the double JSON.parse gives (Clinger's fast path); other numbers go through `Number()`.
+   */
   #number(bytes: Buffer): number | undefined {
     const start = this.#at;
     let at = start;
@@ -150,13 +160,12 @@ export function deviceHash(bytes: Buffer): number {
   return -1;
 }
 
-/** deviceHash of a record whose device id has this JSON text (the series text's own). */
-export function deviceTextHash(deviceJson: string): number {
-  return deviceHash(Buffer.from(`${DEVICE}${deviceJson}`));
-}
-
 /** Hashes are kept within V8's small integers, so the Map keys are not boxed. */
 const SMALL = 0x3fffffff;
+/** Integers of up to 15 digits are exact in a double and within every bound of the contract. */
+const MAX_INT_DIGITS = 15;
+/** 1e0 to 1e22: the powers of ten a double holds exactly. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE = 0x7d;

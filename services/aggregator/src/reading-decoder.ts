@@ -1,7 +1,7 @@
 import { NormalizedReading } from '@terrapulse/contracts';
 import { seriesMetaOf } from './domain/index.js';
-import { deviceHash, deviceTextHash, ReadingBytes } from './reading-bytes.js';
-import { deviceText, ReadingParts, seriesText as seriesTextOf } from './reading-layout.js';
+import { deviceHash, ReadingBytes } from './reading-bytes.js';
+import { seriesText } from './reading-layout.js';
 
 export type DecodedReading = { ok: true; reading: NormalizedReading } | { ok: false; reason: string };
 
@@ -23,13 +23,10 @@ const FIELDS = NormalizedReading.shape;
  * parsed JSON itself, unknown keys included, which the aggregator ignores.
  *
  * Cheaper still, for records in the validator's own layout (see reading-layout.ts): once a
- * series validated in full from a record of that layout, later records whose series text and
- * dimensions text are the same bytes are split without `JSON.parse`; only their numbers are read,
- * and the split accepts only numbers the contract accepts. Anything else takes the path above.
- *
- * Such a record is first looked for by its bytes (reading-bytes.ts), with no string made of it;
- * only a record the byte match does not take (another series, another layout, invalid UTF-8) is
- * decoded to text for the paths above, which decide it as they would have anyway.
+ * series validated in full from a record of that layout, later records that hold the same series
+ * and dimensions bytes are matched on their bytes (reading-bytes.ts), with no string made of them
+ * and no `JSON.parse`; only their numbers are read, and only numbers the contract accepts. Any
+ * other record (another series, another layout, invalid UTF-8) takes the path above.
  *
  * A record of a known series decodes into that series' own result object, updated in place (a
  * reading allocates nothing of its own): read it before the next `decode`, keep none of it.
@@ -38,20 +35,14 @@ const FIELDS = NormalizedReading.shape;
  */
 export class ReadingDecoder {
   #validated = new Set<string>();
-  /**
-   * Series validated from a record of the validator's layout, by the JSON text of their device id
-   * (short to hash); a device's few series are then told apart by their text.
-   */
-  #known = new Map<string, KnownSeries[]>();
-  /** The same series, by deviceHash of their records' bytes (a hash may hold several devices). */
-  #knownBytes = new Map<number, KnownSeries[]>();
+  /** Series validated from a record of the validator's layout, by deviceHash of their records. */
+  #known = new Map<number, KnownSeries[]>();
   #knownCount = 0;
-  readonly #parts = new ReadingParts();
   readonly #bytes: ReadingBytes | undefined;
 
   /**
-   * `matchBytes: false` decodes every record through its text, the path a record whose bytes
-   * match no known series takes: what the byte match is tested against. Default true.
+   * `matchBytes: false` decodes every record with `JSON.parse` and the contract, the path a record
+   * whose bytes match no known series takes: what the byte match is tested against. Default true.
    */
   constructor(options: { matchBytes?: boolean } = {}) {
     this.#bytes = options.matchBytes === false ? undefined : new ReadingBytes();
@@ -59,21 +50,12 @@ export class ReadingDecoder {
 
   decode(value: Buffer | null): DecodedReading {
     if (value === null) return { ok: false, reason: 'record has no value' };
-    const hit = this.#bytes === undefined ? undefined : this.#knownFromBytes(value, this.#bytes);
+    const bytes = this.#bytes;
+    const hit = bytes === undefined ? undefined : this.#knownFromBytes(value, bytes);
     if (hit !== undefined) return hit;
-    const text = value.toString('utf8');
-    const parts = this.#parts;
-    const device = deviceText(text);
-    const known = device === undefined ? undefined : this.#known.get(device);
-    if (known !== undefined) {
-      for (const series of known) {
-        if (parts.splitAs(text, series.seriesText, series.dimsText)) return resultOf(series, parts);
-      }
-    }
-    const split = parts.split(text);
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(value.toString('utf8'));
     } catch (error) {
       return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -96,14 +78,14 @@ export class ReadingDecoder {
       if (this.#validated.size >= MAX_IDENTITIES) this.#validated = new Set();
       this.#validated.add(identity);
     }
-    if (split) this.#remember(parsed.data, parts);
+    if (bytes !== undefined) this.#remember(parsed.data, value, bytes);
     return { ok: true, reading: parsed.data };
   }
 
   /** The result of a record of a known series, read from its bytes; undefined for any other. */
   #knownFromBytes(value: Buffer, bytes: ReadingBytes): { ok: true; reading: NormalizedReading } | undefined {
     const hash = deviceHash(value);
-    const known = hash < 0 ? undefined : this.#knownBytes.get(hash);
+    const known = hash < 0 ? undefined : this.#known.get(hash);
     if (known === undefined) return undefined;
     for (const series of known) {
       if (bytes.splitAs(value, series.seriesBytes, series.dimsBytes)) return resultOf(series, bytes);
@@ -111,45 +93,39 @@ export class ReadingDecoder {
     return undefined;
   }
 
-  /** Remembers a validated series when the record's text is exactly its validator layout. */
-  #remember(reading: NormalizedReading, parts: ReadingParts): void {
-    const seriesText = seriesTextOf(reading);
-    const dimsText = JSON.stringify(reading.dims);
-    if (!parts.hasText(seriesText, dimsText)) return;
+  /**
+   * Remembers a series validated from `value` when the record is exactly its validator layout, so
+   * that the byte match takes its next records.
+   */
+  #remember(reading: NormalizedReading, value: Buffer, bytes: ReadingBytes): void {
+    const seriesBytes = Buffer.from(seriesText(reading));
+    const dimsBytes = Buffer.from(JSON.stringify(reading.dims));
+    if (!bytes.splitAs(value, seriesBytes, dimsBytes)) return;
     if (this.#knownCount >= MAX_IDENTITIES) {
       this.#known = new Map();
-      this.#knownBytes = new Map();
       this.#knownCount = 0;
     }
     const series: KnownSeries = {
-      seriesText,
-      dimsText,
-      seriesBytes: Buffer.from(seriesText),
-      dimsBytes: Buffer.from(dimsText),
+      seriesBytes,
+      dimsBytes,
       meta: seriesMetaOf(reading),
       withSeq: undefined,
       withoutSeq: undefined,
     };
-    listIn(this.#known, parts.device).push(series);
-    listIn(this.#knownBytes, deviceTextHash(parts.device)).push(series);
+    const hash = deviceHash(value);
+    let list = this.#known.get(hash);
+    if (list === undefined) {
+      list = [];
+      this.#known.set(hash, list);
+    }
+    list.push(series);
     this.#knownCount++;
   }
 }
 
-function listIn<K>(map: Map<K, KnownSeries[]>, key: K): KnownSeries[] {
-  let list = map.get(key);
-  if (list === undefined) {
-    list = [];
-    map.set(key, list);
-  }
-  return list;
-}
-
-/** A validated series, with the text its records have in the validator's layout. */
+/** A validated series, with the bytes its records have in the validator's layout. */
 interface KnownSeries {
-  readonly seriesText: string;
-  readonly dimsText: string;
-  /** The same, in UTF-8, as a record holds them. */
+  /** The series text (deviceId to unit) and the dimensions text, in UTF-8, as a record holds them. */
   readonly seriesBytes: Buffer;
   readonly dimsBytes: Buffer;
   readonly meta: Omit<NormalizedReading, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
@@ -158,8 +134,8 @@ interface KnownSeries {
   withoutSeq: { ok: true; reading: NormalizedReading } | undefined;
 }
 
-/** The numbers of a record, as split from its text (ReadingParts) or its bytes (ReadingBytes). */
-type RecordNumbers = Pick<ReadingParts, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
+/** The numbers of a record, as split from its bytes. */
+type RecordNumbers = Pick<ReadingBytes, 'value' | 'ts' | 'receivedAt' | 'sourceSeq'>;
 
 /**
  * The reading JSON.parse would give for a record of a known series (same keys, same order), in
