@@ -123,6 +123,9 @@ function writeWindow(out: JsonBytes, window: unknown): void {
  * The first timestamp, then the gap to each next one, computed as toV2's `deltas` does; the room
  * for all of them made at once, as `JsonBytes.numbers` does. False, at the first timestamp that is
  * not a safe integer: the window's timestamps are written as they are instead.
+ *
+ * A loop of its own, not a mode of `numbers`: with one loop for both, its `writeJsonNumber` call
+ * sees timestamp gaps and sample values alike, and a checkpoint took 10 % longer to write.
  */
 function writeDifferences(out: JsonBytes, ts: readonly unknown[]): boolean {
   out.reserve(2 + ts.length * (MAX_JSON_NUMBER_BYTES + 1));

@@ -6,6 +6,7 @@ import { RecordEncoder } from '../src/domain/record-encoder.js';
 import { SeriesTagCache } from '../src/domain/series-tag-cache.js';
 import { LineBatch } from '../src/line-batch.js';
 import { aggregate, reading, rejection } from './fixtures.js';
+import { seriesOf } from './series-fields.js';
 
 const names = measurementNames('t_');
 const json = (value: unknown) => JSON.stringify(value);
@@ -156,7 +157,7 @@ describe('encoding records through the compact path', () => {
   it('series tag cache should tell series apart by their dimensions', () => {
     const cache = new SeriesTagCache();
     const tagsOf = (dims: string) =>
-      cache.series('tc-1', 'lyon', 'pont', 'mobility', 'mobility.vehicle_count', 'count', dims)?.tags;
+      seriesOf(cache, 'tc-1', 'lyon', 'pont', 'mobility', 'mobility.vehicle_count', 'count', dims)?.tags;
     const base =
       ',device=tc-1,domain=mobility,metric=mobility.vehicle_count,site=pont,tenant=lyon,unit=count';
     expect(tagsOf('{}')).toBe(base);
@@ -203,7 +204,7 @@ describe('encoding records through the compact path', () => {
   it('series tag cache should start over past its limit and keep answering the same tags', () => {
     const cache = new SeriesTagCache(3);
     const tagsOf = (device: string) =>
-      cache.series(device, 'lyon', 'site a', 'water', 'water.flow', 'm3/h')?.tags;
+      seriesOf(cache, device, 'lyon', 'site a', 'water', 'water.flow', 'm3/h')?.tags;
     expect(tagsOf('d1')).toBe(
       ',device=d1,domain=water,metric=water.flow,site=site\\ a,tenant=lyon,unit=m3/h',
     );
@@ -215,6 +216,6 @@ describe('encoding records through the compact path', () => {
     expect(tagsOf('d1')).toBe(
       ',device=d1,domain=water,metric=water.flow,site=site\\ a,tenant=lyon,unit=m3/h',
     );
-    expect(cache.series('d1', 'lyon', 'a\\b', 'water', 'water.flow', 'm3/h')).toBeUndefined();
+    expect(seriesOf(cache, 'd1', 'lyon', 'a\\b', 'water', 'water.flow', 'm3/h')).toBeUndefined();
   });
 });

@@ -32,8 +32,6 @@ const CLOSE = 125;
 /** Hashes are kept within V8's small integers, so the Map keys are not boxed. */
 const SMALL = 0x3fffffff;
 
-/** The dimensions text of a series without dimensions (most metrics). */
-export const NO_DIMS_TEXT = '{}';
 const NO_DIMS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
@@ -87,28 +85,6 @@ export class SeriesTagCache {
     series.push(cached);
     this.#size++;
     return cached;
-  }
-
-  /** seriesIn of the fields given as strings, for tests and one-off use. */
-  series(
-    deviceId: string,
-    tenant: string,
-    site: string,
-    domain: string,
-    metric: string,
-    unit: string,
-    dims: string = NO_DIMS_TEXT,
-  ): SeriesTags | undefined {
-    const fields = [deviceId, tenant, site, domain, metric, unit, dims].map((f) => Buffer.from(f));
-    const starts = new Int32Array(SERIES_FIELDS);
-    const ends = new Int32Array(SERIES_FIELDS);
-    let at = 0;
-    fields.forEach((f, i) => {
-      starts[i] = at;
-      at += f.length;
-      ends[i] = at;
-    });
-    return this.seriesIn(Buffer.concat(fields), starts, ends);
   }
 
   /** Series remembered, for tests. */
