@@ -15,8 +15,11 @@ export {
 export { MAX_JSON_NUMBER_BYTES, writeJsonNumber } from './json-number-bytes.js';
 export { createKafka } from './kafka-client.js';
 export {
+  type BatchProducer,
+  type BatchRecord,
   type EncodedHeaders,
   encodeHeaders,
+  encodeRecordBatch,
   KafkaGroupError,
   type LeanBatch,
   LeanConsumer,
@@ -35,6 +38,8 @@ export {
   type LeanRecord,
   type LeanRunOptions,
   type LeanTopicMessages,
+  type ReadBatches,
+  readRecordBatches,
   UnsupportedBatchError,
 } from './kafka-lean/index.js';
 export {

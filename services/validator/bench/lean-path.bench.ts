@@ -14,9 +14,7 @@ import {
   encodeRawHeaders,
   uplinkContentType,
 } from '@terrapulse/contracts';
-// The lean consumer's decoder is internal to service-kit; its source is what the service runs.
-import { encodeRecordBatch } from '../../service-kit/src/kafka-lean/record-batch.js';
-import { readRecordBatches } from '../../service-kit/src/kafka-lean/record-batch-reader.js';
+import { encodeRecordBatch, readRecordBatches } from '@terrapulse/service-kit';
 import { createUplinkValidator, defaultValidationPolicy, encodeReading } from '../src/domain/index.js';
 import { deviceRecord, tableOf } from '../test/fixtures.js';
 

@@ -18,5 +18,16 @@ export {
   type LeanTopicMessages,
 } from './lean-producer.js';
 export { LeanProduceError, type LeanProduceErrorCode } from './produce-error.js';
-export { type EncodedHeaders, encodeHeaders } from './record-batch.js';
-export { type LeanRecord, UnsupportedBatchError } from './record-batch-reader.js';
+export {
+  type BatchProducer,
+  type BatchRecord,
+  type EncodedHeaders,
+  encodeHeaders,
+  encodeRecordBatch,
+} from './record-batch.js';
+export {
+  type LeanRecord,
+  type ReadBatches,
+  readRecordBatches,
+  UnsupportedBatchError,
+} from './record-batch-reader.js';
