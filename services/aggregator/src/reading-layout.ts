@@ -18,8 +18,8 @@ export const TS = ',"ts":';
 export const RECEIVED_AT = ',"receivedAt":';
 export const DIMS = ',"dims":';
 export const SOURCE_SEQ = ',"sourceSeq":';
-/** The repeated text of a reading with these series fields, as the validator writes it. */
-export function seriesText(r: {
+/** The fields of a reading that its series text holds, deviceId to unit. */
+export interface SeriesFields {
   deviceId: string;
   tenant: string;
   site: string;
@@ -27,7 +27,10 @@ export function seriesText(r: {
   metric: string;
   kind: string;
   unit: string;
-}): string {
+}
+
+/** The repeated text of a reading with these series fields, as the validator writes it. */
+export function seriesText(r: SeriesFields): string {
   const q = JSON.stringify;
   return (
     `{"deviceId":${q(r.deviceId)},"tenant":${q(r.tenant)},"site":${q(r.site)},"domain":${q(r.domain)}` +

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deviceHash, ReadingBytes } from '../src/reading-bytes.js';
-import { seriesText } from '../src/reading-layout.js';
+import { type SeriesFields, seriesText } from '../src/reading-layout.js';
 import { reading } from './dst-dataset.js';
 import { seededRandom } from './fixtures.js';
 
 const T0 = Date.parse('2026-10-20T10:00:00Z');
 
 /** `ReadingBytes.splitAs` of a record's text, for the series of `r`. */
-function splitAs(parts: ReadingBytes, text: string, r: Parameters<typeof seriesText>[0] & { dims: object }) {
+function splitAs(parts: ReadingBytes, text: string, r: SeriesFields & { dims: object }) {
   return parts.splitAs(Buffer.from(text), Buffer.from(seriesText(r)), Buffer.from(JSON.stringify(r.dims)));
 }
 

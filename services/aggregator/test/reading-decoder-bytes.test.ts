@@ -1,20 +1,14 @@
 import { MetricId, metricCatalogue } from '@terrapulse/contracts';
 import { describe, expect, it } from 'vitest';
 import { type DecodedReading, ReadingDecoder } from '../src/reading-decoder.js';
+import { type SeriesFields, seriesText } from '../src/reading-layout.js';
 import { seededRandom } from './fixtures.js';
 
 const T0 = Date.parse('2026-10-20T10:00:00Z');
 const q = JSON.stringify;
 
 /** The fields a series repeats, spelled as a record may hold them (not always valid). */
-interface Series {
-  deviceId: string;
-  tenant: string;
-  site: string;
-  domain: string;
-  metric: string;
-  kind: string;
-  unit: string;
+interface Series extends SeriesFields {
   dims: Record<string, string>;
 }
 
@@ -126,11 +120,7 @@ function generator(seed: number) {
     const ts = number(TIMES, () => T0 + Math.floor(random() * 1e6), 0.1);
     const receivedAt = number(TIMES, () => T0 + Math.floor(random() * 1e6), 0.1);
     const seq = chance(0.5) ? '' : `,"sourceSeq":${number(SEQS, () => Math.floor(random() * 1e6), 0.2)}`;
-    return (
-      `{"deviceId":${q(s.deviceId)},"tenant":${q(s.tenant)},"site":${q(s.site)},"domain":${q(s.domain)}` +
-      `,"metric":${q(s.metric)},"kind":${q(s.kind)},"unit":${q(s.unit)},"value":${value},"ts":${ts}` +
-      `,"receivedAt":${receivedAt},"dims":${q(s.dims)}${seq}}`
-    );
+    return `${seriesText(s)},"value":${value},"ts":${ts},"receivedAt":${receivedAt},"dims":${q(s.dims)}${seq}}`;
   }
 
   /** The record one step off its layout: a byte changed, whitespace, other key order, truncated... */

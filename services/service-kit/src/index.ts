@@ -14,34 +14,8 @@ export {
 } from './group-consumer.js';
 export { MAX_JSON_NUMBER_BYTES, writeJsonNumber } from './json-number-bytes.js';
 export { createKafka } from './kafka-client.js';
-export {
-  type BatchProducer,
-  type BatchRecord,
-  type EncodedHeaders,
-  encodeHeaders,
-  encodeRecordBatch,
-  KafkaGroupError,
-  type LeanBatch,
-  LeanConsumer,
-  type LeanConsumerEvent,
-  type LeanConsumerEventPayloads,
-  type LeanConsumerOptions,
-  type LeanEachBatchPayload,
-  type LeanGroupJoin,
-  type LeanMessage,
-  type LeanOffsets,
-  LeanProduceError,
-  type LeanProduceErrorCode,
-  LeanProducer,
-  type LeanProducerOptions,
-  type LeanProducerStatus,
-  type LeanRecord,
-  type LeanRunOptions,
-  type LeanTopicMessages,
-  type ReadBatches,
-  readRecordBatches,
-  UnsupportedBatchError,
-} from './kafka-lean/index.js';
+// Everything the lean Kafka clients export, listed once in their own index.
+export * from './kafka-lean/index.js';
 export {
   createJsonLogger,
   type JsonLoggerOptions,
