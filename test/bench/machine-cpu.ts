@@ -4,18 +4,23 @@ import { repositoryRoot } from '@terrapulse/infra-runner';
 
 /** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
+/** Where the native runner keeps a `<server>.pid` file per running server. */
+const RUN_DIR = join(repositoryRoot, '.terrapulse', 'run');
+
+function serverPid(server: string): string {
+  return readFileSync(join(RUN_DIR, `${server}.pid`), 'utf8').trim();
+}
 
 /**
  * CPU seconds used so far by each server the native runner started (Mosquitto, Kafka, InfluxDB,
  * Redis), from /proc/<pid>/stat (utime + stime). Servers not running are left out.
  */
 export function serverCpuSeconds(): Map<string, number> {
-  const runDir = join(repositoryRoot, '.terrapulse', 'run');
   const seconds = new Map<string, number>();
-  for (const file of readdirSync(runDir).filter((f) => f.endsWith('.pid'))) {
-    const pid = readFileSync(join(runDir, file), 'utf8').trim();
-    const used = processCpuSeconds(pid);
-    if (used !== undefined) seconds.set(file.replace(/\.pid$/, ''), used);
+  for (const file of readdirSync(RUN_DIR).filter((f) => f.endsWith('.pid'))) {
+    const server = file.replace(/\.pid$/, '');
+    const used = processCpuSeconds(serverPid(server));
+    if (used !== undefined) seconds.set(server, used);
   }
   return seconds;
 }
@@ -28,7 +33,7 @@ export function serverCpuSeconds(): Map<string, number> {
 export function serverThreadCpuSeconds(server: string, thread: RegExp): number | undefined {
   let pid: string;
   try {
-    pid = readFileSync(join(repositoryRoot, '.terrapulse', 'run', `${server}.pid`), 'utf8').trim();
+    pid = serverPid(server);
   } catch {
     return undefined;
   }
