@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, repositoryRoot, runningPid } from '@terrapulse/infra-runner';
@@ -33,6 +34,14 @@ describe('the native runner', () => {
     expect(row(out, 'redis')).toMatch(/^redis\s+\d+\.\d+\.\d+\s+\d+\s+\d+\s+healthy/);
     expect(row(out, 'influxdb')).toMatch(/^influxdb\s+1\.8\.\d+\s+\d+\s+\d+\s+healthy/);
     expect(row(out, 'kafka')).toMatch(/^kafka\s+4\.\d+\.\d+\s+\d+\s+\d+\s+healthy/);
+  });
+
+  it('starts influxd with the configured GC target in its environment', () => {
+    const config = loadConfig(process.env, repositoryRoot);
+    const pid = runningPid(config.paths.pidFile('influxdb'));
+    expect(pid).toBeDefined();
+    const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(environment).toContain(`GOGC=${config.INFLUX_GOGC}`);
   });
 
   it('up is harmless when everything already runs', async () => {

@@ -27,4 +27,11 @@ describe('runner configuration', () => {
     expect(config.paths.cache).toBe('/var/tp/cache');
     expect(config.paths.data('redis')).toBe('/var/tp/data/redis');
   });
+
+  it('gives influxd a GC target of 200 unless told otherwise, and refuses turning its GC off', () => {
+    expect(loadConfig({}, '/repo').INFLUX_GOGC).toBe(200);
+    expect(loadConfig({ INFLUX_GOGC: '100' }, '/repo').INFLUX_GOGC).toBe(100);
+    expect(() => loadConfig({ INFLUX_GOGC: 'off' }, '/repo')).toThrow(/INFLUX_GOGC|number/i);
+    expect(() => loadConfig({ INFLUX_GOGC: '0' }, '/repo')).toThrow();
+  });
 });

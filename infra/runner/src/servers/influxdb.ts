@@ -91,6 +91,7 @@ export class InfluxDbServer implements NativeServer {
       args: ['run', '-config', this.confFile],
       pidFile: this.pidFile,
       logFile: this.logFile,
+      env: { ...process.env, GOGC: String(this.config.INFLUX_GOGC) },
     });
   }
 
