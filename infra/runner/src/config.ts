@@ -31,8 +31,9 @@ export const RunnerConfig = z.object({
   INFLUXDB_VERSION: z.string().default('1.8.10'),
   /**
    * Go's GC target for influxd (GOGC): 200 lets its heap grow to three times the live data
-   * between collections instead of twice. In three alternated `npm run bench` pairs that took
-   * InfluxDB from 17-20 to 13-14 µs of CPU per stored reading; lower it on a host short of memory.
+   * between collections instead of twice. In alternated `npm run bench` runs that took InfluxDB
+   * from 16-20 to 11-14 µs of CPU per stored reading, for a peak RSS of 1.3-1.5 GiB instead of
+   * 1.2; 400 doubled the peak and saved nothing more. Lower it on a host short of memory.
    */
   INFLUX_GOGC: z.coerce.number().int().min(25).max(1_000).default(200),
   /** How long `up` waits for each server to answer before giving up. */
