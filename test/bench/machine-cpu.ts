@@ -1,15 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repositoryRoot } from '@terrapulse/infra-runner';
+import { basename, dirname } from 'node:path';
+import { loadConfig, repositoryRoot, runningPid } from '@terrapulse/infra-runner';
 
 /** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
-/** Where the native runner keeps a `<server>.pid` file per running server. */
-const RUN_DIR = join(repositoryRoot, '.terrapulse', 'run');
-
-function serverPid(server: string): string {
-  return readFileSync(join(RUN_DIR, `${server}.pid`), 'utf8').trim();
-}
+/** Where the native runner keeps its pid files, as the runner itself names them. */
+const { pidFile } = loadConfig(process.env, repositoryRoot).paths;
 
 /**
  * CPU seconds used so far by each server the native runner started (Mosquitto, Kafka, InfluxDB,
@@ -17,9 +13,10 @@ function serverPid(server: string): string {
  */
 export function serverCpuSeconds(): Map<string, number> {
   const seconds = new Map<string, number>();
-  for (const file of readdirSync(RUN_DIR).filter((f) => f.endsWith('.pid'))) {
-    const server = file.replace(/\.pid$/, '');
-    const used = processCpuSeconds(serverPid(server));
+  for (const file of readdirSync(dirname(pidFile('any'))).filter((f) => f.endsWith('.pid'))) {
+    const server = basename(file, '.pid');
+    const pid = runningPid(pidFile(server));
+    const used = pid === undefined ? undefined : processCpuSeconds(String(pid));
     if (used !== undefined) seconds.set(server, used);
   }
   return seconds;
@@ -31,12 +28,8 @@ export function serverCpuSeconds(): Map<string, number> {
  * server is not running.
  */
 export function serverThreadCpuSeconds(server: string, thread: RegExp): number | undefined {
-  let pid: string;
-  try {
-    pid = serverPid(server);
-  } catch {
-    return undefined;
-  }
+  const pid = runningPid(pidFile(server));
+  if (pid === undefined) return undefined;
   let seconds = 0;
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
