@@ -1,3 +1,4 @@
+import { JsonNumberReader } from '@terrapulse/service-kit';
 import { DEVICE, DIMS, RECEIVED_AT, SOURCE_SEQ, TS, VALUE } from './reading-layout.js';
 
 /**
@@ -18,6 +19,7 @@ export class ReadingBytes {
   receivedAt = 0;
   sourceSeq: number | undefined = undefined;
   #at = 0;
+  readonly #reader = new JsonNumberReader();
 
   /**
    * True, with the numbers read, when `bytes` is `series`, the numbers, `dims` and an optional
@@ -72,69 +74,17 @@ export class ReadingBytes {
     return true;
   }
 
-  /** A non-negative JSON integer without fraction or exponent, of at most 15 digits. */
+  /** A JSON integer >= 0 of at most 15 digits, without fraction or exponent (timestamps). */
   #integer(bytes: Buffer): number | undefined {
-    const start = this.#at;
-    let at = start;
-    let n = 0;
-    for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0) n = n * 10 + (c - ZERO);
-    const digits = at - start;
-    if (digits === 0 || digits > MAX_INT_DIGITS || (digits > 1 && bytes[start] === ZERO)) return undefined;
-    this.#at = at;
+    const n = this.#reader.integer(bytes, this.#at);
+    if (n !== undefined) this.#at = this.#reader.end;
     return n;
   }
 
-  /**
-   * A finite JSON number (RFC 8259 grammar), converted as JSON.parse does. Digits are read as
-   * they are checked: with at most 15 significant digits and a power of ten within 22, the
-   * decimal is one product or quotient of two exact doubles, which IEEE rounds correctly, so it
-   * is the double JSON.parse gives (Clinger's fast path); other numbers go through `Number()`.
-   */
+  /** A finite JSON number, converted as JSON.parse does (the reading's value). */
   #number(bytes: Buffer): number | undefined {
-    const start = this.#at;
-    let at = start;
-    const negative = bytes[at] === MINUS;
-    if (negative) at++;
-    const intStart = at;
-    let mantissa = 0;
-    for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
-      mantissa = mantissa * 10 + (c - ZERO);
-    const intDigits = at - intStart;
-    if (intDigits === 0 || (intDigits > 1 && bytes[intStart] === ZERO)) return undefined;
-    let fractionDigits = 0;
-    if (bytes[at] === DOT) {
-      const fraction = ++at;
-      for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
-        mantissa = mantissa * 10 + (c - ZERO);
-      fractionDigits = at - fraction;
-      if (fractionDigits === 0) return undefined;
-    }
-    let exponent = 0;
-    let exponentDigits = 0;
-    const e = bytes[at];
-    if (e === 0x65 || e === 0x45 /* e E */) {
-      at++;
-      const sign = bytes[at];
-      if (sign === PLUS || sign === MINUS) at++;
-      const digitsStart = at;
-      for (let c = bytes[at] ?? 0; c >= ZERO && c <= NINE; c = bytes[++at] ?? 0)
-        exponent = exponent * 10 + (c - ZERO);
-      exponentDigits = at - digitsStart;
-      if (exponentDigits === 0) return undefined;
-      if (sign === MINUS) exponent = -exponent;
-    }
-    const power = exponent - fractionDigits;
-    let value: number;
-    if (intDigits + fractionDigits <= 15 && exponentDigits <= 3 && power >= -22 && power <= 22) {
-      const magnitude =
-        power < 0 ? mantissa / (POW10[-power] as number) : mantissa * (POW10[power] as number);
-      value = negative ? -magnitude : magnitude;
-    } else {
-      // Only ASCII bytes got here, so their latin1 text is the number's JSON text.
-      value = Number(bytes.toString('latin1', start, at));
-    }
-    if (!Number.isFinite(value)) return undefined;
-    this.#at = at;
+    const value = this.#reader.number(bytes, this.#at);
+    if (value !== undefined) this.#at = this.#reader.end;
     return value;
   }
 }
@@ -162,18 +112,9 @@ export function deviceHash(bytes: Buffer): number {
 
 /** Hashes are kept within V8's small integers, so the Map keys are not boxed. */
 const SMALL = 0x3fffffff;
-/** Integers of up to 15 digits are exact in a double and within every bound of the contract. */
-const MAX_INT_DIGITS = 15;
-/** 1e0 to 1e22: the powers of ten a double holds exactly. */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE = 0x7d;
-const ZERO = 0x30;
-const NINE = 0x39;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
 const DEVICE_BYTES = ascii(DEVICE);

@@ -13,6 +13,7 @@ export {
   kafkajsGroupConsumers,
 } from './group-consumer.js';
 export { MAX_JSON_NUMBER_BYTES, writeJsonNumber } from './json-number-bytes.js';
+export { JsonNumberReader } from './json-number-reader.js';
 export { createKafka } from './kafka-client.js';
 // Everything the lean Kafka clients export, listed once in their own index.
 export * from './kafka-lean/index.js';

@@ -4,6 +4,7 @@ import {
   MetricId,
   VehicleClass,
 } from '@terrapulse/contracts';
+import { JsonNumberReader } from '@terrapulse/service-kit';
 import { AsciiStrings } from './ascii-strings.js';
 import type { DecodedItem, DecodedUplink } from './decoded-uplink.js';
 import { isEpochMs, READING_PATHS, UNIT_MAX, UNIT_MIN } from './well-formed-envelope.js';
@@ -20,6 +21,7 @@ const METRICS = new AsciiStrings(MetricId.options);
 const VEHICLE_CLASSES = new AsciiStrings(VehicleClass.options);
 /** Units repeat per metric; a few unknown ones per length are kept (the unit is checked later). */
 const UNITS = new AsciiStrings([], 16);
+const NUMBERS = new JsonNumberReader();
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const HEAD = ascii('{"v":1,"deviceId":"');
@@ -37,20 +39,12 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const CLOSE = 0x7d;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-/** Up to 15 decimal digits, an integer of them is exact (below 2 ** 53). */
-const MAX_DIGITS = 15;
-/** 10 ** k, exact as doubles for k <= 22. */
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
 
 /**
  * Decodes the native envelope as the simulator and well-behaved firmware write it, straight from
  * its bytes: `{"v":1,"deviceId":"<topic's id>","ts":…,"seq":…,"readings":[…]}`, no whitespace, keys
  * in that order, readings `{"metric":…,"value":…,"unit":…,"ts":…,"dims":{…}}` (optional keys
- * may be absent), ASCII strings without escapes, numbers of at most 15 digits without exponent.
+ * may be absent), ASCII strings without escapes, integers (`ts`, `seq`) of at most 15 digits.
  * The answer is then exactly `decodeWellFormedEnvelope(JSON.parse(text))`'s, without the text, the
  * parse and the intermediate objects. Anything else, valid or not, gives undefined, and the caller
  * takes the JSON parse and its checks, which have the last word.
@@ -109,7 +103,7 @@ function scanReading(): ScannedReading | undefined {
   if (!literal(METRIC)) return undefined;
   const metric = string(METRICS) as MetricId | undefined;
   if (metric === undefined || !literal(VALUE)) return undefined;
-  const value = decimal();
+  const value = jsonNumber();
   if (value === undefined) return undefined;
   const reading: ScannedReading = { metric, value };
   if (literal(UNIT)) {
@@ -183,40 +177,15 @@ function epochMs(): number | null {
 
 /** An integer >= 0 written as 1 to 15 digits, without a leading zero; null otherwise. */
 function digits(): number | null {
-  const start = at;
-  let n = 0;
-  while (at < bytes.length) {
-    const digit = (bytes[at] as number) - ZERO;
-    if (digit < 0 || digit > 9) break;
-    n = n * 10 + digit;
-    at += 1;
-  }
-  const count = at - start;
-  if (count === 0 || count > MAX_DIGITS || (count > 1 && bytes[start] === ZERO)) return null;
+  const n = NUMBERS.integer(bytes, at);
+  if (n === undefined) return null;
+  at = NUMBERS.end;
   return n;
 }
 
-/**
- * A JSON number without exponent, of at most 15 digits: they make an exact integer, and an exact
- * integer divided by an exact power of ten is rounded once, to the nearest double, which is what
- * JSON.parse gives for the same text.
- */
-function decimal(): number | undefined {
-  const negative = next(MINUS);
-  const start = at;
-  let n = 0;
-  let fraction = -1;
-  for (; at < bytes.length; at += 1) {
-    const c = bytes[at] as number;
-    if (c >= ZERO && c <= NINE) n = n * 10 + (c - ZERO);
-    else if (c === DOT && fraction < 0) fraction = at + 1;
-    else break;
-  }
-  const intDigits = (fraction < 0 ? at : fraction - 1) - start;
-  const fracDigits = fraction < 0 ? 0 : at - fraction;
-  if (intDigits === 0 || (intDigits > 1 && bytes[start] === ZERO)) return undefined;
-  if (fraction >= 0 && fracDigits === 0) return undefined;
-  if (intDigits + fracDigits > MAX_DIGITS) return undefined;
-  const value = fracDigits === 0 ? n : n / (POW10[fracDigits] as number);
-  return negative ? -value : value;
+/** A finite JSON number, the double JSON.parse gives for its text. */
+function jsonNumber(): number | undefined {
+  const value = NUMBERS.number(bytes, at);
+  if (value !== undefined) at = NUMBERS.end;
+  return value;
 }
