@@ -105,4 +105,42 @@ describe('WindowState', () => {
     const snapshot = { start: 0, end: 10, ts: [12], values: [1], duplicates: 0, conflicts: 0 };
     expect(() => WindowState.fromSnapshot(snapshot)).toThrow(RangeError);
   });
+
+  it('a snapshot stays as it was when the window changes after it, and is reused while it does not', () => {
+    const window = new WindowState(0, 100);
+    window.add(10, 1);
+    window.add(30, 3);
+    const first = window.toSnapshot();
+    expect(window.toSnapshot()).toBe(first);
+
+    window.add(50, 5); // appended
+    window.add(20, 2); // inserted
+    window.add(30, 9); // a duplicate with another value
+    expect(first).toStrictEqual({
+      start: 0,
+      end: 100,
+      ts: [10, 30],
+      values: [1, 3],
+      duplicates: 0,
+      conflicts: 0,
+    });
+    const second = window.toSnapshot();
+    expect(second).not.toBe(first);
+    expect(second).toStrictEqual({
+      start: 0,
+      end: 100,
+      ts: [10, 20, 30, 50],
+      values: [1, 2, 3, 5],
+      duplicates: 1,
+      conflicts: 1,
+    });
+
+    window.add(30, 3); // only a duplicate: the readings are unchanged, the counts are not
+    const third = window.toSnapshot();
+    expect(third.duplicates).toBe(2);
+    expect(second.duplicates).toBe(1);
+    window.add(60, 6);
+    expect(third.ts).toStrictEqual([10, 20, 30, 50]);
+    expect(window.toSnapshot().ts).toStrictEqual([10, 20, 30, 50, 60]);
+  });
 });

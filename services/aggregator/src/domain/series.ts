@@ -39,13 +39,36 @@ export function seriesMetaOf(reading: NormalizedReading): SeriesMeta {
   return { deviceId, tenant, site, domain, metric, kind, unit, dims: Object.freeze({ ...reading.dims }) };
 }
 
-/** `closedThrough`: the latest end of an evicted window; a reading for a window ending there or before is too late. */
+/**
+ * `closedThrough`: the latest end of an evicted window; a reading for a window ending there or
+ * before is too late. `changedFrom`: no window starting before it is marked changed, so a drain
+ * skips the older windows, which a full-speed replay keeps by the hundred through their grace.
+ */
 type Lane = {
   readonly kind: WindowKind;
   readonly open: WindowState[];
   carry: TimedValue | undefined;
   closedThrough: number;
+  changedFrom: number;
 };
+
+/**
+ * Where the next eviction of a device's windows may come from, folded by `evict` over the first
+ * open window of each lane (eviction goes oldest first, so nothing behind a first window can go
+ * before it): the earliest end of those not due yet, and the earliest `touchedAt` of those due
+ * but resting through the grace.
+ */
+export class EvictionHorizon {
+  earliestEnd = Number.POSITIVE_INFINITY;
+  pendingEnd = Number.POSITIVE_INFINITY;
+  restingSince = Number.POSITIVE_INFINITY;
+
+  reset(): void {
+    this.earliestEnd = Number.POSITIVE_INFINITY;
+    this.pendingEnd = Number.POSITIVE_INFINITY;
+    this.restingSince = Number.POSITIVE_INFINITY;
+  }
+}
 
 export type LaneSnapshot = {
   window: WindowKind;
@@ -136,7 +159,9 @@ export class Series {
   /** The open window of `kind` right after `window`, whose chain starts in `window`. */
   next(kind: WindowKind, window: WindowState): WindowState | undefined {
     const open = this.lane(kind).open;
-    return open[open.indexOf(window) + 1];
+    // From the newest: the window a reading lands in usually is, and a lane replayed at full
+    // speed holds hundreds of windows resting through their close grace.
+    return open[open.lastIndexOf(window) + 1];
   }
 
   /** @throws Error on an empty window, which never exists in a store. */
@@ -171,15 +196,27 @@ export class Series {
     return aggregate;
   }
 
+  /** Marks `window` of `kind` as changed since the last drain (coalesced emission). */
+  markChanged(kind: WindowKind, window: WindowState): void {
+    window.changed = true;
+    const lane = this.lane(kind);
+    if (window.start < lane.changedFrom) lane.changedFrom = window.start;
+  }
+
   /** Appends to `out` the aggregates of the open windows marked `changed`, and clears the marks. */
   drainChanged(computedAt: number, out: Aggregate[]): void {
     // Over values(), not entries(): no [kind, lane] pair to allocate per lane, drain after drain.
     for (const lane of this.#lanes.values()) {
-      for (const window of lane.open) {
+      const { open } = lane;
+      let i = open.length;
+      while (i > 0 && (open[i - 1] as WindowState).start >= lane.changedFrom) i--;
+      for (; i < open.length; i++) {
+        const window = open[i] as WindowState;
         if (!window.changed) continue;
         window.changed = false;
         out.push(this.aggregate(lane.kind, window, computedAt));
       }
+      lane.changedFrom = Number.POSITIVE_INFINITY;
     }
   }
 
@@ -187,7 +224,8 @@ export class Series {
    * Evicts windows with `end <= endsBefore` that no reading touched after `touchedBefore`,
    * oldest first, and returns their final aggregates, appended to `closed` when given. With
    * `skipEmitted` (coalesced emission), a window not `changed` since its last drain closes without
-   * one: the aggregate drained then is already its final value.
+   * one: the aggregate drained then is already its final value. The first windows left are
+   * folded into `horizon` when given.
    */
   evict(
     endsBefore: number,
@@ -195,6 +233,7 @@ export class Series {
     touchedBefore = Number.POSITIVE_INFINITY,
     closed: Aggregate[] = [],
     skipEmitted = false,
+    horizon?: EvictionHorizon,
   ): Aggregate[] {
     for (const lane of this.#lanes.values()) {
       while (
@@ -208,6 +247,13 @@ export class Series {
         lane.open.shift();
         const last = window.last;
         if (last !== undefined && (lane.carry === undefined || last.ts > lane.carry.ts)) lane.carry = last;
+      }
+      const first = lane.open[0];
+      if (horizon !== undefined && first !== undefined) {
+        if (first.end < horizon.earliestEnd) horizon.earliestEnd = first.end;
+        if (first.end > endsBefore) {
+          if (first.end < horizon.pendingEnd) horizon.pendingEnd = first.end;
+        } else if (first.touchedAt < horizon.restingSince) horizon.restingSince = first.touchedAt;
       }
     }
     return closed;
@@ -237,14 +283,15 @@ export class Series {
 
   private chainStart(kind: WindowKind, window: WindowState): TimedValue | undefined {
     const lane = this.lane(kind);
-    const index = lane.open.indexOf(window);
+    const index = lane.open.lastIndexOf(window);
     return index > 0 ? lane.open[index - 1]?.last : lane.carry;
   }
 
   private lane(kind: WindowKind): Lane {
     let lane = this.#lanes.get(kind);
     if (lane === undefined) {
-      lane = { kind, open: [], carry: undefined, closedThrough: Number.NEGATIVE_INFINITY };
+      const changedFrom = Number.POSITIVE_INFINITY;
+      lane = { kind, open: [], carry: undefined, closedThrough: Number.NEGATIVE_INFINITY, changedFrom };
       this.#lanes.set(kind, lane);
     }
     return lane;

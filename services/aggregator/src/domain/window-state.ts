@@ -49,8 +49,12 @@ export class WindowState {
   changed = false;
   /** Processing time of the latest reading added; a window closes only once it rests. */
   touchedAt = 0;
-  readonly #ts: number[] = [];
-  readonly #values: number[] = [];
+  #ts: number[] = [];
+  #values: number[] = [];
+  /** The last snapshot, while nothing changed since: a resting window is checkpointed without a copy. */
+  #snapshot: WindowSnapshot | undefined;
+  /** A snapshot given out holds `#ts` and `#values`: they are copied before they next change. */
+  #shared = false;
   #duplicates = 0;
   #conflicts = 0;
   #min = Number.POSITIVE_INFINITY;
@@ -99,15 +103,18 @@ export class WindowState {
     const size = this.#ts.length;
     const lastTs = this.#ts[size - 1];
     if (lastTs === undefined || ts > lastTs) {
+      this.#own();
       this.#ts.push(ts);
       this.#values.push(value);
     } else {
       const index = lowerBound(this.#ts, ts);
       if (this.#ts[index] === ts) {
+        this.#snapshot = undefined;
         this.#duplicates += 1;
         if (this.#values[index] !== value) this.#conflicts += 1;
         return 'duplicate';
       }
+      this.#own();
       this.#ts.splice(index, 0, ts);
       this.#values.splice(index, 0, value);
       this.#summed = 0;
@@ -148,15 +155,35 @@ export class WindowState {
     return this.#ts.map((ts, i) => ({ ts, value: this.#values[i] ?? 0 }));
   }
 
+  /**
+   * The window as it is now. The snapshot shares the window's arrays (the window copies them
+   * before its next change) and is the same object until then: a checkpoint every few seconds
+   * copied every open window's readings, though most of them had not changed since the last one.
+   * Callers must not modify it.
+   */
   toSnapshot(): WindowSnapshot {
-    return {
-      start: this.start,
-      end: this.end,
-      ts: [...this.#ts],
-      values: [...this.#values],
-      duplicates: this.#duplicates,
-      conflicts: this.#conflicts,
-    };
+    if (this.#snapshot === undefined) {
+      this.#snapshot = {
+        start: this.start,
+        end: this.end,
+        ts: this.#ts,
+        values: this.#values,
+        duplicates: this.#duplicates,
+        conflicts: this.#conflicts,
+      };
+      this.#shared = true;
+    }
+    return this.#snapshot;
+  }
+
+  /** Before the readings change: the arrays become the window's own again, and the snapshot stale. */
+  #own(): void {
+    if (this.#shared) {
+      this.#ts = this.#ts.slice();
+      this.#values = this.#values.slice();
+      this.#shared = false;
+    }
+    this.#snapshot = undefined;
   }
 
   /** @throws RangeError when the snapshot is not one `toSnapshot()` could have written. */

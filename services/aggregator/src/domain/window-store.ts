@@ -42,7 +42,7 @@
  */
 
 import { DEFAULT_RESET_RATIO } from './consumption.js';
-import { Series, type SeriesSnapshot, seriesMetaOf } from './series.js';
+import { EvictionHorizon, Series, type SeriesSnapshot, seriesMetaOf } from './series.js';
 import { seriesKey } from './series-key.js';
 import type { Aggregate, NormalizedReading, WindowKind } from './types.js';
 import { WINDOW_KINDS } from './types.js';
@@ -136,6 +136,12 @@ type Device = {
   /** Processing time of its latest reading: how `closeIdle` tells a silent device. */
   lastSeenAt: number;
   earliestEnd: number;
+  /**
+   * Until the watermark passes `pendingEnd` or the clock reaches `restingUntil`, none of its
+   * windows can close (see `closeDue`): a reading then skips the scan of its series.
+   */
+  pendingEnd: number;
+  restingUntil: number;
   readonly series: Series[];
   /** Its series without dimensions by metric: the common lookup, without building a key. */
   readonly plain: Map<string, Series>;
@@ -153,6 +159,8 @@ export class WindowStore {
   readonly #changed = new Set<Series>();
   /** Reused by `apply()`, which copies what it returns out of it. */
   readonly #outcome = new ApplyOutcome();
+  /** Reused by `closeDue`. */
+  readonly #horizon = new EvictionHorizon();
   readonly #devices = new Map<string, Device>();
   readonly #series = new Map<string, Series>();
 
@@ -219,6 +227,7 @@ export class WindowStore {
         }
         ({ window, outcome: added } = series.add(kind, bounds, ts, value));
         device.earliestEnd = Math.min(device.earliestEnd, window.end);
+        device.pendingEnd = Math.min(device.pendingEnd, window.end);
       } else if (this.#grace === 0 && window.end <= closesBefore) {
         outcome.tooLate.push(kind);
         continue;
@@ -235,8 +244,8 @@ export class WindowStore {
           ? series.next(kind, window)
           : undefined;
       if (this.#coalesce) {
-        window.changed = true;
-        if (next !== undefined) next.changed = true;
+        series.markChanged(kind, window);
+        if (next !== undefined) series.markChanged(kind, next);
         marked = true;
       } else {
         outcome.updates.push(series.aggregate(kind, window, computedAt));
@@ -359,17 +368,26 @@ export class WindowStore {
     return store;
   }
 
-  /** Appends to `closed` the finals of the device's windows due by its watermark (and grace). */
+  /**
+   * Appends to `closed` the finals of the device's windows due by its watermark (and grace).
+   * Windows close oldest first in each lane, so only the first ones matter: the scan notes when
+   * the next of them can close, and until then a reading skips it. Replayed at full speed, a
+   * device holds hundreds of due windows resting through their grace, and without that every
+   * reading scanned all its series.
+   */
   private closeDue(device: Device, computedAt: number, closed: Aggregate[]): void {
     const closesBefore = device.watermark - this.#lateness;
     if (closesBefore < device.earliestEnd) return;
-    let earliestEnd = Number.POSITIVE_INFINITY;
+    if (closesBefore < device.pendingEnd && computedAt < device.restingUntil) return;
+    const horizon = this.#horizon;
+    horizon.reset();
     for (const series of device.series) {
-      // Into one array: with a grace, due windows still resting are scanned at every reading.
-      series.evict(closesBefore, computedAt, computedAt - this.#grace, closed, this.#coalesce);
-      earliestEnd = Math.min(earliestEnd, series.earliestEnd);
+      series.evict(closesBefore, computedAt, computedAt - this.#grace, closed, this.#coalesce, horizon);
     }
-    device.earliestEnd = earliestEnd;
+    device.earliestEnd = horizon.earliestEnd;
+    device.pendingEnd = horizon.pendingEnd;
+    // A window that rests since t can close once the clock is past t + grace.
+    device.restingUntil = horizon.restingSince + this.#grace;
   }
 
   private device(deviceId: string): Device {
@@ -379,6 +397,9 @@ export class WindowStore {
         watermark: Number.NEGATIVE_INFINITY,
         lastSeenAt: this.#clock(),
         earliestEnd: Number.POSITIVE_INFINITY,
+        // Unknown until a first scan, which these force.
+        pendingEnd: Number.NEGATIVE_INFINITY,
+        restingUntil: Number.NEGATIVE_INFINITY,
         series: [],
         plain: new Map(),
       };
