@@ -298,6 +298,48 @@ describe('WindowStore watermarks and memory', () => {
     expect(s.openWindowCount).toBe(2);
   });
 
+  it('with a close grace, a due window closes at the first reading after it has rested, not before', () => {
+    let now = 1_000_000;
+    const s = store({ windows: ['15m'], closeGraceMs: 10_000, clock: () => now });
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 1 }));
+    // 10:00 is due (an hour of lateness past its end) but rests: nothing closes yet.
+    expect(s.apply(reading({ ts: at('2026-03-02T12:05:00Z'), value: 2 })).closed).toEqual([]);
+    now += 5_000;
+    // A late reading into 10:00 touches it again: its grace starts over.
+    expect(s.apply(reading({ ts: at('2026-03-02T10:07:00Z'), value: 3 })).tooLate).toEqual([]);
+    now += 6_000;
+    expect(s.apply(reading({ ts: at('2026-03-02T12:10:00Z'), value: 4 })).closed).toEqual([]);
+    // A late reading opens 10:30, due at once and resting from now, behind 10:00.
+    expect(s.apply(reading({ ts: at('2026-03-02T10:31:00Z'), value: 5 })).tooLate).toEqual([]);
+    now += 4_000;
+    const first = s.apply(reading({ ts: at('2026-03-02T12:11:00Z'), value: 6 })).closed;
+    expect(first.map(label)).toEqual(['15m@10:00']);
+    expect(first[0]?.count).toBe(2);
+    now += 5_999;
+    expect(s.apply(reading({ ts: at('2026-03-02T12:12:00Z'), value: 7 })).closed).toEqual([]);
+    now += 1;
+    expect(s.apply(reading({ ts: at('2026-03-02T12:13:00Z'), value: 8 })).closed.map(label)).toEqual([
+      '15m@10:30',
+    ]);
+  });
+
+  it('with a close grace, a late reading that opens a due window behind only pending ones closes it once rested', () => {
+    let now = 1_000_000;
+    const s = store({ windows: ['15m'], closeGraceMs: 10_000, clock: () => now });
+    s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 1 }));
+    s.apply(reading({ ts: at('2026-03-02T12:05:00Z'), value: 2 }));
+    now += 10_000;
+    // 10:00 closes; 12:00 is left, not due: no window rests any more.
+    expect(s.apply(reading({ ts: at('2026-03-02T12:06:00Z'), value: 3 })).closed.map(label)).toEqual([
+      '15m@10:00',
+    ]);
+    expect(s.apply(reading({ ts: at('2026-03-02T10:31:00Z'), value: 4 })).tooLate).toEqual([]);
+    now += 10_000;
+    expect(s.apply(reading({ ts: at('2026-03-02T12:07:00Z'), value: 5 })).closed.map(label)).toEqual([
+      '15m@10:30',
+    ]);
+  });
+
   it('reports the start of its oldest open window', () => {
     const s = store({ windows: ['15m', '1d'] });
     s.apply(reading({ ts: at('2026-03-02T10:05:00Z'), value: 100 }));
