@@ -62,7 +62,8 @@ export class WindowState {
   #sum = 0;
   /** How many of the sorted readings `#sum` has folded. */
   #summed = 0;
-  #fold: ConsumptionFold = startConsumption();
+  /** Made by the first `consumption()`: a window of a series that is not an index never needs one. */
+  #fold: ConsumptionFold | undefined;
   #folded = 0;
   #foldStart: TimedValue | undefined;
 
@@ -143,11 +144,15 @@ export class WindowState {
       this.#foldStart = before === undefined ? undefined : { ts: before.ts, value: before.value };
       this.#folded = 0;
     }
-    if (this.#folded === 0) this.#fold = startConsumption(before?.value);
+    let fold = this.#fold;
+    if (this.#folded === 0 || fold === undefined) {
+      fold = startConsumption(before?.value);
+      this.#fold = fold;
+    }
     const count = this.#values.length;
-    for (let i = this.#folded; i < count; i++) foldIndex(this.#fold, this.#values[i] ?? 0, resetRatio);
+    for (let i = this.#folded; i < count; i++) foldIndex(fold, this.#values[i] ?? 0, resetRatio);
     this.#folded = count;
-    return { consumption: this.#fold.consumption, resets: this.#fold.resets, rebases: this.#fold.rebases };
+    return { consumption: fold.consumption, resets: fold.resets, rebases: fold.rebases };
   }
 
   /** The readings, in timestamp order. */
