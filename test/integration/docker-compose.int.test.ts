@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from '@terrapulse/infra-runner';
+import { AGGREGATOR_NODE_ARGS } from '@terrapulse/infra-runner/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureComposeCli, runCompose } from '../support/compose-cli.js';
 
@@ -58,7 +59,8 @@ describe('docker-compose.yml', () => {
     for (const name of services) {
       const service = model.services[name];
       expect(service, name).toBeDefined();
-      const script = service?.command?.[1] ?? '';
+      // node, its flags, then the script.
+      const script = service?.command?.slice(1).find((arg) => !arg.startsWith('-')) ?? '';
       expect(script, name).toMatch(/^(services\/[a-z-]+|infra\/runner)\/dist\/[a-z-]+\.js$/);
       // The image builds every workspace; the entry point must be one the build produces.
       expect(
@@ -68,6 +70,8 @@ describe('docker-compose.yml', () => {
       expect(service?.depends_on?.['kafka-init']?.condition, name).toBe('service_completed_successfully');
     }
     expect(model.services['kafka-init']?.command?.[1]).toBe('infra/runner/dist/create-topics-cli.js');
+    // The flags `npm start` and the tests run the aggregator with.
+    expect(model.services.aggregator?.command?.slice(1, -1)).toEqual([...AGGREGATOR_NODE_ARGS]);
     expect(model.services.registry?.environment?.REGISTRY_ADMIN_TOKEN).toBe(SECRETS.REGISTRY_ADMIN_TOKEN);
     expect(model.services.registry?.environment?.REDIS_URL).toContain(SECRETS.REDIS_PASSWORD);
     expect(model.services['mqtt-bridge']?.environment?.MQTT_BRIDGE_PASSWORD).toBe(

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { topicCatalogue } from '@terrapulse/contracts';
 import { readLocalEnvironment, repositoryRoot } from '@terrapulse/infra-runner';
 import {
+  pipelineServices,
   type ServiceProcess,
   scrapeMetrics,
   startServiceProcess,
@@ -136,9 +137,13 @@ export class PipelineHarness {
   async start(service: PipelineServiceName, instance = 1): Promise<ServiceProcess> {
     const name = `${service}-${instance}`;
     const opsPort = await freePort();
+    // The script and Node.js flags `npm start` runs the service with.
+    const spec = pipelineServices(repositoryRoot).find((s) => s.name === service);
+    if (spec === undefined) throw new Error(`${service} is not a pipeline service`);
     const p = startServiceProcess({
       name,
-      script: resolve(repositoryRoot, 'services', service, 'dist', 'main.js'),
+      script: spec.script,
+      nodeArgs: spec.nodeArgs,
       env: this.serviceEnv(service, instance, opsPort),
       logFile: resolve(repositoryRoot, '.terrapulse', 'logs', `${this.label}-${this.runId}-${name}.log`),
       opsUrl: `http://127.0.0.1:${opsPort}`,

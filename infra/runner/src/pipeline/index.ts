@@ -1,6 +1,11 @@
 export { consumerGroupLag } from './consumer-lag.js';
 export { countersFrom, type PipelineCounters, statusLine } from './live-status.js';
-export { instanceEnv, type PipelineServiceSpec, pipelineServices } from './pipeline-services.js';
+export {
+  AGGREGATOR_NODE_ARGS,
+  instanceEnv,
+  type PipelineServiceSpec,
+  pipelineServices,
+} from './pipeline-services.js';
 export { type PromSample, parsePrometheusText, sumBy, total } from './prometheus-text.js';
 export {
   type ServiceProcess,

@@ -7,6 +7,8 @@ export interface ServiceProcessSpec {
   /** Name in logs and status, e.g. `validator-1`. */
   readonly name: string;
   readonly script: string;
+  /** Node.js flags, before the script. */
+  readonly nodeArgs?: readonly string[];
   readonly args?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly logFile: string;
@@ -26,7 +28,7 @@ export interface ServiceProcess {
 export function startServiceProcess(spec: ServiceProcessSpec): ServiceProcess {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   const out = openSync(spec.logFile, 'a');
-  const child = spawn(process.execPath, [spec.script, ...(spec.args ?? [])], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...(spec.args ?? [])], {
     env: spec.env,
     stdio: ['ignore', out, out],
   });

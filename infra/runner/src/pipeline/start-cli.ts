@@ -51,6 +51,7 @@ async function main(options: StartOptions): Promise<number> {
       const p = startServiceProcess({
         name: `${spec.name}-${i + 1}`,
         script: spec.script,
+        nodeArgs: spec.nodeArgs,
         env: instanceEnv(env, spec, i, { LOG_LEVEL: 'warn' }),
         logFile: resolve(config.paths.logs, `${spec.name}-${i + 1}.log`),
         opsUrl: `http://127.0.0.1:${spec.basePort + 100 * i}`,
