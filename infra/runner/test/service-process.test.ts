@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,11 +21,15 @@ describe('service processes', () => {
       env: { PATH: process.env.PATH ?? '' },
       logFile: join(dir, 'print-argv.log'),
     });
-    expect(await p.exit).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'print-argv.log'), 'utf8'))).toEqual({
-      execArgv: ['--max-semi-space-size=64'],
-      argv: ['--flag-of-the-script'],
-    });
+    try {
+      expect(await p.exit).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, 'print-argv.log'), 'utf8'))).toEqual({
+        execArgv: ['--max-semi-space-size=64'],
+        argv: ['--flag-of-the-script'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the aggregator, and only it, a larger young generation', () => {
