@@ -45,6 +45,24 @@ describe('WindowState', () => {
       expect(Object.is(fill(shuffle(readings, random)).stats().sum, reference)).toBe(true);
   });
 
+  it('windows opened one after another keep their own readings (none writes the shared empty list)', () => {
+    const first = new WindowState(0, 100);
+    first.add(50, 1);
+    first.add(20, 2);
+    first.add(80, 3);
+    const second = new WindowState(0, 100);
+    expect(second.count).toBe(0);
+    expect(second.last).toBeUndefined();
+    second.add(10, 4);
+    expect(first.readings()).toEqual([
+      { ts: 20, value: 2 },
+      { ts: 50, value: 1 },
+      { ts: 80, value: 3 },
+    ]);
+    expect(second.readings()).toEqual([{ ts: 10, value: 4 }]);
+    expect(new WindowState(0, 100).count).toBe(0);
+  });
+
   it('a duplicate timestamp is ignored: the first value wins and the conflict is counted', () => {
     const window = new WindowState(0, 100);
     expect(window.add(10, 5)).toBe('added');

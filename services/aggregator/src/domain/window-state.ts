@@ -39,6 +39,15 @@ export type WindowSnapshot = {
   conflicts: number;
 };
 
+/**
+ * The readings of every window until its first one: never written to, since `add` replaces it.
+ * A window's first arrays are then made to measure, as literals: most windows of a meter keep
+ * one reading, and an empty array grown by `push` reserves room for 17. That room was most of a
+ * window's memory, which lives for the close grace at least and is copied by every scavenge
+ * until it is promoted.
+ */
+const NO_READINGS: number[] = [];
+
 export class WindowState {
   readonly start: number;
   readonly end: number;
@@ -49,8 +58,8 @@ export class WindowState {
   changed = false;
   /** Processing time of the latest reading added; a window closes only once it rests. */
   touchedAt = 0;
-  #ts: number[] = [];
-  #values: number[] = [];
+  #ts: number[] = NO_READINGS;
+  #values: number[] = NO_READINGS;
   /** The last snapshot, while nothing changed since: a resting window is checkpointed without a copy. */
   #snapshot: WindowSnapshot | undefined;
   /** A snapshot given out holds `#ts` and `#values`: they are copied before they next change. */
@@ -103,7 +112,12 @@ export class WindowState {
   add(ts: number, value: number): AddOutcome {
     const size = this.#ts.length;
     const lastTs = this.#ts[size - 1];
-    if (lastTs === undefined || ts > lastTs) {
+    if (lastTs === undefined) {
+      this.#ts = [ts];
+      this.#values = [value];
+      this.#shared = false;
+      this.#snapshot = undefined;
+    } else if (ts > lastTs) {
       this.#own();
       this.#ts.push(ts);
       this.#values.push(value);
