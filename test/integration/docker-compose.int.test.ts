@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from '@terrapulse/infra-runner';
-import { AGGREGATOR_NODE_ARGS } from '@terrapulse/infra-runner/pipeline';
+import { AGGREGATOR_NODE_ARGS, pipelineServices } from '@terrapulse/infra-runner/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureComposeCli, runCompose } from '../support/compose-cli.js';
 
@@ -70,7 +70,10 @@ describe('docker-compose.yml', () => {
       expect(service?.depends_on?.['kafka-init']?.condition, name).toBe('service_completed_successfully');
     }
     expect(model.services['kafka-init']?.command?.[1]).toBe('infra/runner/dist/create-topics-cli.js');
-    // The flags `npm start` and the tests run the aggregator with.
+    // The flags `npm start` and the tests run each service with.
+    for (const spec of pipelineServices(repositoryRoot)) {
+      expect(model.services[spec.name]?.command?.slice(1, -1), spec.name).toEqual([...(spec.nodeArgs ?? [])]);
+    }
     expect(model.services.aggregator?.command?.slice(1, -1)).toEqual([...AGGREGATOR_NODE_ARGS]);
     expect(model.services.registry?.environment?.REGISTRY_ADMIN_TOKEN).toBe(SECRETS.REGISTRY_ADMIN_TOKEN);
     expect(model.services.registry?.environment?.REDIS_URL).toContain(SECRETS.REDIS_PASSWORD);

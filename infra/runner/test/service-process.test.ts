@@ -34,7 +34,15 @@ describe('service processes', () => {
 
   it('gives the aggregator, and only it, a larger young generation', () => {
     const flags = Object.fromEntries(pipelineServices('/repo').map((s) => [s.name, s.nodeArgs ?? []]));
-    expect(flags.aggregator).toEqual(['--max-semi-space-size=64']);
-    for (const name of ['influx-writer', 'validator', 'mqtt-bridge']) expect(flags[name], name).toEqual([]);
+    expect(flags.aggregator).toEqual(['--max-semi-space-size=64', '--single-threaded-gc']);
+    for (const name of ['influx-writer', 'validator', 'mqtt-bridge'])
+      expect(flags[name], name).not.toContain('--max-semi-space-size=64');
+  });
+
+  it('runs the data-plane services, and only them, with garbage collection on their own thread', () => {
+    const flags = Object.fromEntries(pipelineServices('/repo').map((s) => [s.name, s.nodeArgs ?? []]));
+    for (const name of ['influx-writer', 'aggregator', 'validator', 'mqtt-bridge'])
+      expect(flags[name], name).toContain('--single-threaded-gc');
+    for (const name of ['registry', 'indicators']) expect(flags[name], name).toEqual([]);
   });
 });

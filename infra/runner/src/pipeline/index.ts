@@ -2,6 +2,7 @@ export { consumerGroupLag } from './consumer-lag.js';
 export { countersFrom, type PipelineCounters, statusLine } from './live-status.js';
 export {
   AGGREGATOR_NODE_ARGS,
+  DATA_PLANE_NODE_ARGS,
   instanceEnv,
   type PipelineServiceSpec,
   pipelineServices,
