@@ -18,14 +18,11 @@ import type { NormalizedReading } from '@terrapulse/contracts';
 import { silentLogger } from '@terrapulse/service-kit';
 import { createKafkaAggregator, loadConfig } from '../src/index.js';
 import { KafkaHarness, kafkaBrokers, uniqueName, waitUntil } from '../test/kafka-harness.js';
+import { numberOption } from './number-option.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const READINGS = option('readings', 300_000);
-const DEVICES = option('devices', 1_000);
+const READINGS = numberOption('readings', 300_000);
+const DEVICES = numberOption('devices', 1_000);
 const PARTITIONS = 6;
 const MINUTE = 60_000;
 const START = Date.parse('2026-10-20T00:00:00Z');

@@ -32,24 +32,20 @@ import type {
 import { JsonBytes } from '../src/json-bytes.js';
 import { createAggregatorMetrics } from '../src/metrics.js';
 import { PartitionProcessor } from '../src/partition-processor.js';
+import { numberOption } from './number-option.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const READINGS = option('readings', 200_000);
-const DEVICES = option('devices', 300);
-const PASSES = option('passes', 4);
-const RATE = option('rate', 16_500);
-const BATCH = option('batch', 250);
+const READINGS = numberOption('readings', 200_000);
+const DEVICES = numberOption('devices', 300);
+const PASSES = numberOption('passes', 4);
+const RATE = numberOption('rate', 16_500);
+const BATCH = numberOption('batch', 250);
 const PARTITIONS = 6;
 const MINUTE = 60_000;
 /**
  * Minutes between two readings of a device: 1 by default; 15 is the pipeline bench's meters, one
  * reading per 15-minute window, which a replay keeps open by the hundred through their grace.
  */
-const EVERY = option('every', 1);
+const EVERY = numberOption('every', 1);
 const START = Date.parse('2026-10-20T00:00:00Z');
 
 /** One index and one power reading per device every `EVERY` minutes; every third device's power has a phase. */

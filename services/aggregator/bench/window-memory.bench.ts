@@ -10,14 +10,10 @@
 
 import type { NormalizedReading } from '@terrapulse/contracts';
 import { ApplyOutcome, WindowStore } from '../src/domain/index.js';
+import { numberOption } from './number-option.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const DEVICES = option('devices', 300);
-const PER_DEVICE = option('readings-per-device', 800);
+const DEVICES = numberOption('devices', 300);
+const PER_DEVICE = numberOption('readings-per-device', 800);
 const QUARTER_HOUR = 900_000;
 const START = Date.parse('2026-10-20T00:00:00Z');
 
